@@ -1,0 +1,51 @@
+# Two commands on a fresh machine with Python 3.11:
+#   make demo   create .venv, install, generate demo data, build the warehouse, serve on :8501
+#   make test   create/update .venv, run every check (lint, dbt, pytest)
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= demo
+SEED ?= 42
+
+.PHONY: demo test install generate build serve lint docs bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+generate: install
+	$(BIN)/clearinghouse generate --scale $(SCALE) --seed $(SEED) --out data/raw --truth data/truth
+
+build: install
+	$(BIN)/clearinghouse build
+
+serve: install
+	$(BIN)/clearinghouse serve
+
+demo: install
+	$(BIN)/clearinghouse generate --scale demo --seed $(SEED) --out data/raw --truth data/truth
+	$(BIN)/clearinghouse build
+	$(BIN)/clearinghouse serve
+
+lint: install
+	$(BIN)/ruff check .
+	CLEARINGHOUSE_DB=:memory: $(BIN)/sqlfluff lint models analyses
+
+docs: install
+	$(BIN)/clearinghouse docs
+
+test: install lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench.py --scales demo small
+
+clean:
+	rm -rf target logs warehouse data .pytest_cache

@@ -1,0 +1,1 @@
+"""Shared code for the Clearinghouse dashboard (read-only access to the marts, UI helpers)."""

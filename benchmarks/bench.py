@@ -1,0 +1,110 @@
+"""Benchmark: generate, build, the raw-read floor, and the cadence model against a bare query.
+
+Prints, per scale: generate time, build time (`dbt build`, models + tests), the time to
+read every raw file once with plain DuckDB (the floor for any build), and the time of the
+cadence model's compiled SQL beside a bare DuckDB window query over the same table, with
+ratios. Not a test: it measures, it asserts nothing.
+
+    python benchmarks/bench.py --scales demo small [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from clearinghouse.build import build
+from clearinghouse.generate import generate
+from clearinghouse.paths import PROJECT_ROOT
+from clearinghouse.raw_schema import RAW_TABLES
+
+COMPILED = (PROJECT_ROOT / "target" / "compiled" / "clearinghouse" / "models" / "marts"
+            / "governance" / "fct_cadence_violations.sql")
+
+BARE_WINDOW = """
+create or replace temp table bare as
+select
+    message_id,
+    count(*) over w as messages_in_window
+from fct_communications
+where category in ('promotional', 'success', 'sales')
+window w as (
+    partition by contact_id order by sent_at
+    range between interval 7 days preceding and current row
+)
+"""
+
+
+def _timed(function, repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _read_raw_once(raw: Path, fmt: str) -> None:
+    with duckdb.connect() as connection:
+        for system, tables in RAW_TABLES.items():
+            for table in tables:
+                path = str(raw / system / f"{table}.{fmt}")
+                reader = (f"read_csv('{path}', all_varchar = true, header = true)"
+                          if fmt == "csv" else f"read_parquet('{path}')")
+                connection.execute(f"select count(*) from {reader}").fetchall()
+
+
+def bench_scale(scale: str, root: Path, fmt: str, seed: int) -> dict[str, float]:
+    raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
+    figures = {"generate_s": _timed(lambda: generate(raw, truth, scale, seed, fmt, progress=False))}
+    figures["build_s"] = _timed(lambda: build(db_path=db, raw=raw, fmt=fmt))
+    figures["raw_read_floor_s"] = _timed(lambda: _read_raw_once(raw, fmt), repeat=2)
+    cadence_sql = re.sub(r'"[^"]+"\."main"\.', "main.", COMPILED.read_text())
+    with duckdb.connect(str(db), read_only=True) as connection:
+        figures["messages"] = connection.execute(
+            "select count(*) from fct_communications").fetchone()[0]
+        figures["cadence_model_s"] = _timed(lambda: connection.execute(
+            f"create or replace temp table model_run as {cadence_sql}"), repeat=3)
+        figures["bare_window_s"] = _timed(lambda: connection.execute(BARE_WINDOW), repeat=3)
+        figures["violations"] = connection.execute(
+            "select count(*) from fct_cadence_violations").fetchone()[0]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", default=["demo", "small"],
+                        choices=["demo", "small", "medium", "large"])
+    parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", help="keep data and warehouses under this folder")
+    args = parser.parse_args()
+
+    print(f"{'scale':<8}{'messages':>11}{'generate':>10}{'build':>9}{'raw floor':>11}"
+          f"{'build/floor':>13}{'cadence':>10}{'bare win':>10}{'cad/bare':>10}"
+          f"{'violations':>12}", flush=True)
+    for scale in args.scales:
+        root = Path(args.keep) / scale if args.keep else Path(tempfile.mkdtemp(prefix="bench-"))
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            f = bench_scale(scale, root, args.format, args.seed)
+        finally:
+            if not args.keep:
+                shutil.rmtree(root, ignore_errors=True)
+        print(
+            f"{scale:<8}{f['messages']:>11,}{f['generate_s']:>9.1f}s{f['build_s']:>8.1f}s"
+            f"{f['raw_read_floor_s']:>10.2f}s{f['build_s'] / f['raw_read_floor_s']:>12.1f}x"
+            f"{f['cadence_model_s']:>9.2f}s{f['bare_window_s']:>9.2f}s"
+            f"{f['cadence_model_s'] / f['bare_window_s']:>9.1f}x{f['violations']:>12,}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

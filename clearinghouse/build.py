@@ -1,0 +1,136 @@
+"""Build the warehouse: `dbt build` into a fresh DuckDB file, then swap it in atomically.
+
+DuckDB allows one writer or many readers, and a reader blocks a writer; so the build never
+touches the served file. It writes `<db>.building-<pid>`, and only when every model and
+test passed renames it over `<db>` (os.replace: atomic on one file system). Readers that
+hold the old file keep reading it; new connections see the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from clearinghouse.paths import PROJECT_ROOT, raw_path, warehouse_path
+
+RAW_SYSTEMS = ("salesforce", "stripe", "hubspot", "zendesk")
+
+
+class BuildError(RuntimeError):
+    """The build failed; the served warehouse is unchanged."""
+
+
+@dataclass
+class BuildResult:
+    db_path: Path
+    seconds: float
+    results: list  # dbt node results (name, status)
+
+
+@contextmanager
+def _environment(**values: str):
+    old = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def check_raw_folder(raw: Path, fmt: str) -> None:
+    """Fail early, naming what is missing, rather than deep inside dbt."""
+    from clearinghouse.raw_schema import RAW_TABLES
+
+    missing = [
+        f"{system}/{table}.{fmt}"
+        for system, tables in RAW_TABLES.items()
+        for table in tables
+        if not (raw / system / f"{table}.{fmt}").is_file()
+    ]
+    if missing:
+        raise BuildError(
+            f"raw exports missing under {raw} (format {fmt}): {', '.join(missing)}. "
+            "Run `clearinghouse generate` or point CLEARINGHOUSE_RAW at your exports."
+        )
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB connection open in a process-wide singleton after the
+    invocation; close it so the file is checkpointed (no .wal left) before it is renamed."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Fold any write-ahead log into the file itself, so the file alone is the warehouse."""
+    if db_path.with_name(db_path.name + ".wal").exists():
+        with duckdb.connect(str(db_path)) as connection:
+            connection.execute("checkpoint")
+
+
+def run_dbt(args: list[str], db_path: Path, raw: Path, fmt: str) -> list:
+    """Run one dbt command against db_path; raise BuildError on failure."""
+    from dbt.cli.main import dbtRunner
+
+    argv = [
+        *args,
+        "--project-dir", str(PROJECT_ROOT),
+        "--profiles-dir", str(PROJECT_ROOT),
+        "--vars", f"{{raw_format: {fmt}}}",
+    ]
+    with _environment(CLEARINGHOUSE_DB=str(db_path), CLEARINGHOUSE_RAW=str(raw)):
+        try:
+            result = dbtRunner().invoke(argv)
+        finally:
+            _release_duckdb()
+    if not result.success:
+        failed = []
+        if result.result is not None and hasattr(result.result, "results"):
+            failed = [
+                f"{r.node.name}: {r.message}"
+                for r in result.result.results
+                if str(r.status) in ("error", "fail")
+            ]
+        detail = "; ".join(failed) if failed else str(result.exception)
+        raise BuildError(f"dbt {' '.join(args)} failed: {detail}")
+    return list(getattr(result.result, "results", []) or [])
+
+
+def build(
+    db_path: Path | None = None,
+    raw: Path | None = None,
+    fmt: str = "csv",
+    select: str | None = None,
+) -> BuildResult:
+    """`dbt build` into a fresh file and atomically swap it over db_path."""
+    db_path = Path(db_path) if db_path else warehouse_path()
+    raw = Path(raw).resolve() if raw else raw_path()
+    check_raw_folder(raw, fmt)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    args = ["build"] + (["--select", select] if select else [])
+    try:
+        results = run_dbt(args, fresh, raw, fmt)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
+        raise
+    _checkpoint(fresh)
+    os.replace(fresh, db_path)
+    return BuildResult(db_path, time.perf_counter() - started, results)

@@ -1,0 +1,105 @@
+"""`clearinghouse` command line: generate demo data, build the warehouse, serve the app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from clearinghouse.paths import PROJECT_ROOT, raw_path, warehouse_path
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from clearinghouse.generate import generate
+
+    generate(
+        out=args.out,
+        truth=args.truth,
+        scale=args.scale,
+        seed=args.seed,
+        fmt=args.format,
+        end_date=args.end_date,
+        progress=not args.quiet,
+    )
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from clearinghouse.build import BuildError, build
+
+    try:
+        result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select)
+    except BuildError as error:
+        print(f"build failed, {warehouse_path() if not args.db else args.db} unchanged:\n{error}",
+              file=sys.stderr)
+        return 1
+    print(f"built {result.db_path} in {result.seconds:.1f}s ({len(result.results)} dbt nodes)")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else warehouse_path()
+    env = {**os.environ, "CLEARINGHOUSE_DB": str(db.resolve())}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "streamlit_app.py"),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    print(f"serving {db} on http://localhost:{args.port}")
+    return subprocess.call(command, env=env)
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from clearinghouse.build import BuildError, run_dbt
+
+    db = Path(args.db) if args.db else warehouse_path()
+    try:
+        run_dbt(["docs", "generate"], db, Path(args.raw) if args.raw else raw_path(), args.format)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"docs written to {PROJECT_ROOT / 'target'} (serve: dbt docs serve --profiles-dir .)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="clearinghouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write synthetic raw exports + ground truth")
+    generate.add_argument("--scale", choices=["demo", "small", "medium", "large"], default="demo")
+    generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument("--out", default=str(raw_path()))
+    generate.add_argument("--truth", default="data/truth")
+    generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    generate.add_argument("--end-date", default="2026-10-31",
+                          help="last day of the simulated history (fixed for reproducibility)")
+    generate.add_argument("--quiet", action="store_true", help="no progress bar")
+    generate.set_defaults(func=_cmd_generate)
+
+    build = commands.add_parser("build", help="dbt build into a fresh file, swapped in atomically")
+    build.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")
+    build.add_argument("--raw", help="raw exports folder (default $CLEARINGHOUSE_RAW)")
+    build.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    build.add_argument("--select", help="dbt selection (default: everything)")
+    build.set_defaults(func=_cmd_build)
+
+    serve = commands.add_parser("serve", help="serve the Streamlit dashboard")
+    serve.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.set_defaults(func=_cmd_serve)
+
+    docs = commands.add_parser("docs", help="dbt docs generate against the built warehouse")
+    docs.add_argument("--db")
+    docs.add_argument("--raw")
+    docs.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    docs.set_defaults(func=_cmd_docs)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Where things live: the project root and the paths set by environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(env: str, default: str) -> Path:
+    value = Path(os.environ.get(env, default))
+    return value if value.is_absolute() else (Path.cwd() / value).resolve()
+
+
+def warehouse_path() -> Path:
+    """The served DuckDB file: $CLEARINGHOUSE_DB, default warehouse/clearinghouse.duckdb."""
+    return _path("CLEARINGHOUSE_DB", "warehouse/clearinghouse.duckdb")
+
+
+def raw_path() -> Path:
+    """The raw exports folder: $CLEARINGHOUSE_RAW, default data/raw."""
+    return _path("CLEARINGHOUSE_RAW", "data/raw")

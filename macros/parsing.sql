@@ -1,0 +1,181 @@
+{#-
+  Cleaning helpers used by staging. Every helper first casts its input to text, so the
+  same model works whether a file was read as all-text CSV or as typed Parquet.
+-#}
+
+{% macro as_text(column) -%}
+    nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
+{%- endmacro %}
+
+
+{#- Booleans arrive as true/TRUE/True/1/t/yes; anything unrecognised becomes null. -#}
+{% macro parse_boolean(column) -%}
+    case
+        when lower({{ as_text(column) }}) in ('true', 't', '1', 'yes', 'y') then true
+        when lower({{ as_text(column) }}) in ('false', 'f', '0', 'no', 'n') then false
+    end
+{%- endmacro %}
+
+
+{#-
+  Timestamps arrive as naive 'YYYY-MM-DD HH:MM:SS' (UTC), ISO-8601 with 'Z' or an offset,
+  epoch seconds or epoch milliseconds. Result: a naive timestamp in UTC, or null when the
+  text is not a timestamp (staging models expose the raw text so audits can report it).
+-#}
+{% macro parse_timestamp(column) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'clearinghouse')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp(column) -%}
+    case
+        when regexp_full_match({{ as_text(column) }}, '-?[0-9]{12,13}')
+            then make_timestamp(cast({{ as_text(column) }} as bigint) * 1000)
+        when regexp_full_match({{ as_text(column) }}, '-?[0-9]{9,11}')
+            then make_timestamp(cast({{ as_text(column) }} as bigint) * 1000000)
+        when regexp_matches({{ as_text(column) }}, '(Z|z|[+-][0-9]{2}:?[0-9]{2})$')
+            then timezone('UTC', try_cast({{ as_text(column) }} as timestamptz))
+        else try_cast({{ as_text(column) }} as timestamp)
+    end
+{%- endmacro %}
+
+{% macro spark__parse_timestamp(column) -%}
+    case
+        when {{ as_text(column) }} rlike '^-?[0-9]{12,13}$'
+            then timestamp_millis(cast({{ as_text(column) }} as bigint))
+        when {{ as_text(column) }} rlike '^-?[0-9]{9,11}$'
+            then timestamp_seconds(cast({{ as_text(column) }} as bigint))
+        else to_utc_timestamp(
+            coalesce(
+                to_timestamp({{ as_text(column) }}, "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]XXX"),
+                to_timestamp({{ as_text(column) }}, 'yyyy-MM-dd HH:mm:ss[.SSSSSS]')
+            ),
+            'UTC'
+        )
+    end
+{%- endmacro %}
+
+
+{% macro parse_date(column) -%}
+    cast({{ parse_timestamp(column) }} as date)
+{%- endmacro %}
+
+
+{% macro parse_number(column, type='double') -%}
+    {{ dbt.safe_cast(as_text(column), type) }}
+{%- endmacro %}
+
+
+{#-
+  Email normalisation: trim, lower-case, drop a '+tag' from the local part, treat
+  googlemail.com as gmail.com. Text that is not shaped like an address becomes null.
+-#}
+{% macro normalise_email(column) -%}
+    case
+        when {{ regexp_like_email(column) }} then
+            regexp_replace(
+                regexp_replace(lower({{ as_text(column) }}), '[+][^@]*@', '@'),
+                '@googlemail[.]com$', '@gmail.com'
+            )
+    end
+{%- endmacro %}
+
+{% macro regexp_like_email(column) -%}
+    {{ return(adapter.dispatch('regexp_like_email', 'clearinghouse')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__regexp_like_email(column) -%}
+    regexp_full_match({{ as_text(column) }}, '[^@\s]+@[^@\s]+[.][^@\s]+')
+{%- endmacro %}
+
+{% macro spark__regexp_like_email(column) -%}
+    {{ as_text(column) }} rlike '^[^@\\s]+@[^@\\s]+[.][^@\\s]+$'
+{%- endmacro %}
+
+
+{% macro email_domain(normalised_email) -%}
+    nullif(regexp_extract({{ normalised_email }}, '@(.*)$', 1), '')
+{%- endmacro %}
+
+
+{#- 'https://www.Acme.com/about' -> 'acme.com' -#}
+{% macro normalise_domain(column) -%}
+    nullif(
+        {{ regexp_replace_all(
+            "regexp_replace(lower(" ~ as_text(column) ~ "), '^[a-z]+://', '')",
+            "'^www[.]|[/:?#].*$'", "''"
+        ) }},
+        ''
+    )
+{%- endmacro %}
+
+
+{#- 'ACME Analytics, Inc.' -> 'acme analytics', 'Oak B.V.' -> 'oak': case, dots, punctuation and
+    legal suffixes removed. -#}
+{% macro normalise_company_name(column) -%}
+    nullif(
+        trim(
+            {{ regexp_replace_all(
+                regexp_replace_all(
+                    "' ' || " ~ regexp_replace_all(
+                        regexp_replace_all("lower(" ~ as_text(column) ~ ")", "'[.]'", "''"),
+                        "'[^a-z0-9]+'", "' '"
+                    ),
+                    "'( (inc|incorporated|llc|ltd|limited|gmbh|corp|corporation|co|company|plc|sa|ag|bv|nv|pty|srl|sas))+ *$'",
+                    "''"
+                ),
+                "' +'", "' '"
+            ) }}
+        ),
+        ''
+    )
+{%- endmacro %}
+
+
+{#- Replace every match (DuckDB replaces only the first unless given the 'g' flag). -#}
+{% macro regexp_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'clearinghouse')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro duckdb__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+
+{#- A text field of a JSON object stored as text; null when the text is not valid JSON. -#}
+{% macro json_text_field(column, key) -%}
+    {{ return(adapter.dispatch('json_text_field', 'clearinghouse')(column, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text_field(column, key) -%}
+    case
+        when json_valid({{ as_text(column) }})
+            then nullif(trim(json_extract_string({{ as_text(column) }}, '$.{{ key }}')), '')
+    end
+{%- endmacro %}
+
+{% macro spark__json_text_field(column, key) -%}
+    nullif(trim(get_json_object({{ as_text(column) }}, '$.{{ key }}')), '')
+{%- endmacro %}
+
+
+{#-
+  Keep the latest version of each record: connectors re-land a row when it changes, and
+  exports repeat rows. Ordered by the connector's sync time, newest first.
+-#}
+{% macro latest_version(relation, key='id', synced_column='_fivetran_synced') -%}
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ as_text(key) }}
+                order by {{ parse_timestamp(synced_column) }} desc nulls last
+            ) as _version_rank
+        from {{ relation }}
+    ) as versions
+    where _version_rank = 1 and {{ as_text(key) }} is not null
+{%- endmacro %}

@@ -1,0 +1,130 @@
+{#-
+  One golden record per contact (person). Survivorship: email, name and title from the
+  CRM, then HubSpot, then Zendesk, then Stripe (live records before deleted ones, oldest
+  first); the account from int_identity__contact_accounts; opted out when any system says
+  so, since the earliest unsubscribe event we know of.
+-#}
+with
+
+contact_records as (
+    select * from {{ ref('int_identity__contact_records') }}
+),
+
+contact_clusters as (
+    select * from {{ ref('int_identity__contact_clusters') }}
+),
+
+contact_accounts as (
+    select * from {{ ref('int_identity__contact_accounts') }}
+),
+
+opt_outs as (
+    select * from {{ ref('int_consent__opt_outs') }}
+),
+
+records as (
+    select
+        contact_records.*,
+        contact_clusters.contact_id,
+        case contact_records.source_system
+            when 'salesforce' then 1 when 'hubspot' then 2 when 'zendesk' then 3 else 4
+        end as source_priority
+    from contact_records
+    inner join contact_clusters
+        on contact_records.record_key = contact_clusters.record_key
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by contact_id
+            order by
+                case when email is null then 1 else 0 end,
+                is_deleted,
+                source_priority,
+                created_at nulls last,
+                source_record_id
+        ) as email_rank,
+        row_number() over (
+            partition by contact_id
+            order by
+                case when nullif(full_name, '') is null then 1 else 0 end,
+                is_deleted,
+                source_priority,
+                created_at nulls last,
+                source_record_id
+        ) as name_rank,
+        row_number() over (
+            partition by contact_id
+            order by
+                case when title is null then 1 else 0 end,
+                is_deleted,
+                source_priority,
+                created_at nulls last,
+                source_record_id
+        ) as title_rank
+    from records
+),
+
+source_ids as (
+    select
+        contact_id,
+        {{ agg_distinct_list("case when source_system = 'salesforce' then source_record_id end") }}
+            as salesforce_contact_ids,
+        {{ agg_distinct_list("case when source_system = 'hubspot' then source_record_id end") }}
+            as hubspot_contact_ids,
+        {{ agg_distinct_list("case when source_system = 'zendesk' then source_record_id end") }}
+            as zendesk_user_ids,
+        {{ agg_distinct_list("case when source_system = 'stripe' then source_record_id end") }}
+            as stripe_customer_ids,
+        count(*) as source_record_count,
+        min(created_at) as first_seen_at,
+        min(case when is_deleted then 1 else 0 end) = 1 as is_deleted_everywhere
+    from records
+    group by contact_id
+),
+
+consent as (
+    select
+        contact_id,
+        min(opted_out_at) as opted_out_at,
+        {{ agg_distinct_list('opt_out_source') }} as opted_out_sources
+    from opt_outs
+    group by contact_id
+),
+
+final as (
+    select
+        source_ids.contact_id,
+        contact_accounts.account_id,
+        contact_accounts.account_link_rule,
+        email_pick.email,
+        name_pick.first_name,
+        name_pick.last_name,
+        name_pick.full_name,
+        title_pick.title,
+        consent.contact_id is not null as is_opted_out,
+        consent.opted_out_at,
+        consent.opted_out_sources,
+        source_ids.salesforce_contact_ids,
+        source_ids.hubspot_contact_ids,
+        source_ids.zendesk_user_ids,
+        source_ids.stripe_customer_ids,
+        cast(source_ids.source_record_count as integer) as source_record_count,
+        source_ids.first_seen_at,
+        source_ids.is_deleted_everywhere
+    from source_ids
+    inner join ranked as email_pick
+        on source_ids.contact_id = email_pick.contact_id and email_pick.email_rank = 1
+    inner join ranked as name_pick
+        on source_ids.contact_id = name_pick.contact_id and name_pick.name_rank = 1
+    inner join ranked as title_pick
+        on source_ids.contact_id = title_pick.contact_id and title_pick.title_rank = 1
+    left join contact_accounts
+        on source_ids.contact_id = contact_accounts.contact_id
+    left join consent
+        on source_ids.contact_id = consent.contact_id
+)
+
+select * from final

@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('hubspot', 'email_event_sent') }}
+),
+
+latest as (
+    {{ latest_version('source') }}
+),
+
+renamed as (
+    select
+        -- ids
+        {{ as_text('id') }} as email_event_id,
+        -- dimensions
+        {{ as_text('"from"') }} as from_address,
+        {{ as_text('reply_to') }} as reply_to,
+        {{ as_text('subject') }} as subject
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('hubspot', 'email_event_status_change') }}
+),
+
+latest as (
+    {{ latest_version('source') }}
+),
+
+renamed as (
+    select
+        -- ids
+        {{ as_text('id') }} as email_event_id,
+        -- dimensions
+        upper({{ as_text('source') }}) as change_source,
+        {{ as_text('requested_by') }} as requested_by,
+        upper({{ as_text('portal_subscription_status') }}) as subscription_status,
+        upper({{ as_text('change_type') }}) as change_type,
+        -- flags
+        coalesce({{ parse_boolean('bounced') }}, false) as is_bounced
+    from latest
+)
+
+select * from renamed

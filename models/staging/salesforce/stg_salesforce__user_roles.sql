@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'user_role') }}
+),
+
+latest as (
+    {{ latest_version('source') }}
+),
+
+renamed as (
+    select
+        -- ids
+        {{ as_text('id') }} as user_role_id,
+        {{ as_text('parent_role_id') }} as parent_role_id,
+        -- dimensions
+        {{ as_text('name') }} as role_name,
+        {{ as_text('developer_name') }} as developer_name
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('stripe', 'subscription_item') }}
+),
+
+latest as (
+    {{ latest_version('source') }}
+),
+
+renamed as (
+    select
+        -- ids
+        {{ as_text('id') }} as subscription_item_id,
+        {{ as_text('subscription_id') }} as subscription_id,
+        {{ as_text('price_id') }} as price_id,
+        -- measures
+        coalesce({{ parse_number('quantity', 'integer') }}, 1) as quantity,
+        -- timestamps
+        {{ parse_timestamp('created') }} as created_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,123 @@
+"""The build: survives schema drift and deletions, swaps atomically, fails loudly and safely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clearinghouse.build import BuildError, build
+from clearinghouse.generate import generate
+
+# one contact-like table per system: file -> (id column, deleted-flag column, which rows)
+DRIFTED = {
+    "salesforce/contact.csv": ("id", "is_deleted", "true"),
+    "hubspot/contact.csv": ("id", "_fivetran_deleted", "true"),
+    "zendesk/user.csv": ("id", "_fivetran_deleted", "role = 'end-user'"),
+    "stripe/customer.csv": ("id", "is_deleted", "true"),
+}
+
+
+def _rewrite(path: Path, select_sql: str) -> None:
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy ({select_sql.format(src=f'read_csv({str(path)!r}, all_varchar = true)')}) "
+            f"to '{path}.tmp' (header, quote '\"', force_quote *)"
+        )
+    Path(f"{path}.tmp").replace(path)
+
+
+def _drift(raw: Path) -> dict[str, str]:
+    """Add an unknown column and a null-only column to one table per system, null out a
+    column we read, and flag one live record deleted; return the deleted record keys."""
+    deleted = {}
+    for name, (id_column, flag, rows) in DRIFTED.items():
+        path = raw / name
+        with duckdb.connect() as connection:
+            victim = connection.execute(
+                f"select {id_column} from read_csv(?, all_varchar = true) "
+                f"where lower(coalesce({flag}, 'false')) in ('false', 'f', '0') and {rows} "
+                f"order by {id_column} limit 1",
+                [str(path)],
+            ).fetchone()[0]
+        system, table = name.removesuffix(".csv").split("/")
+        deleted[f"{system}:{table}:{victim}"] = victim
+        _rewrite(
+            path,
+            f"select * replace (case when {id_column} = '{victim}' then 'TRUE' else {flag} end "
+            f"as {flag}), 'surprise' as brand_new_connector_column, "
+            f"cast(null as varchar) as always_null_column from {{src}}",
+        )
+    # a column we read (title) arrives empty everywhere
+    _rewrite(raw / "salesforce/contact.csv", "select * replace (null as title) from {src}")
+    return deleted
+
+
+def test_build_survives_drift_and_swaps_atomically(demo_warehouse, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_warehouse.raw, raw)
+    deleted = _drift(raw)
+
+    served = tmp_path / "served.duckdb"
+    shutil.copy(demo_warehouse.db, served)
+    reader = duckdb.connect(str(served), read_only=True)  # the dashboard, mid-read
+    before = reader.execute("select count(*) from dim_contacts").fetchone()[0]
+
+    build(db_path=served, raw=raw)
+
+    # the open reader still sees the file it opened
+    assert reader.execute("select count(*) from dim_contacts").fetchone()[0] == before
+    reader.close()
+    with duckdb.connect(str(served), read_only=True) as fresh:
+        keys = list(deleted)
+        rows = fresh.execute(
+            "select record_key, is_deleted from map_contact_records where record_key = any(?)",
+            [keys],
+        ).fetchall()
+        assert sorted(rows) == sorted((key, True) for key in keys), "deleted records stay mapped"
+        assert fresh.execute("select count(*) from dim_contacts where title is not null"
+                             ).fetchone()[0] > 0, "HubSpot titles fill in for the empty CRM column"
+        assert fresh.execute("select count(*) from fct_communications").fetchone()[0] > 0
+    assert not list(tmp_path.glob("served.duckdb.building-*")), "no temporary file left behind"
+
+
+def test_missing_raw_table_fails_clearly_and_keeps_served_file(demo_warehouse, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_warehouse.raw, raw)
+    (raw / "zendesk" / "ticket_comment.csv").unlink()
+    served = tmp_path / "served.duckdb"
+    shutil.copy(demo_warehouse.db, served)
+    before = served.read_bytes()
+    with pytest.raises(BuildError, match="zendesk/ticket_comment.csv"):
+        build(db_path=served, raw=raw)
+    assert served.read_bytes() == before
+
+
+def test_failed_dbt_build_keeps_served_file(demo_warehouse, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_warehouse.raw, raw)
+    # a truncated export: an unterminated quote and most columns missing
+    (raw / "stripe" / "price.csv").write_text('"id","unit_amount"\n"price_1","oops\n')
+    served = tmp_path / "served.duckdb"
+    shutil.copy(demo_warehouse.db, served)
+    before = served.read_bytes()
+    with pytest.raises(BuildError):
+        build(db_path=served, raw=raw)
+    assert served.read_bytes() == before
+    assert not list(tmp_path.glob("served.duckdb.building-*"))
+
+
+def test_parquet_exports_build_the_same_warehouse(demo_warehouse, tmp_path):
+    raw = tmp_path / "raw"
+    generate(out=raw, truth=tmp_path / "truth", scale="demo", seed=7, fmt="parquet",
+             progress=False)
+    db = tmp_path / "parquet.duckdb"
+    build(db_path=db, raw=raw, fmt="parquet")
+    tables = ["dim_accounts", "dim_contacts", "fct_communications", "fct_cadence_violations"]
+    with duckdb.connect(str(db), read_only=True) as connection:
+        parquet_counts = [connection.execute(f"select count(*) from {t}").fetchone()[0]
+                          for t in tables]
+    csv_counts = [demo_warehouse.query(f"select count(*) from {t}")[0][0] for t in tables]
+    assert parquet_counts == csv_counts
