@@ -21,11 +21,9 @@ import duckdb
 
 from clearinghouse.build import build
 from clearinghouse.generate import generate
-from clearinghouse.paths import PROJECT_ROOT
 from clearinghouse.raw_schema import RAW_TABLES
 
-COMPILED = (PROJECT_ROOT / "target" / "compiled" / "clearinghouse" / "models" / "marts"
-            / "governance" / "fct_cadence_violations.sql")
+COMPILED = Path("compiled/clearinghouse/models/marts/governance/fct_cadence_violations.sql")
 
 BARE_WINDOW = """
 create or replace temp table bare as
@@ -63,9 +61,11 @@ def _read_raw_once(raw: Path, fmt: str) -> None:
 def bench_scale(scale: str, root: Path, fmt: str, seed: int) -> dict[str, float]:
     raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
     figures = {"generate_s": _timed(lambda: generate(raw, truth, scale, seed, fmt, progress=False))}
-    figures["build_s"] = _timed(lambda: build(db_path=db, raw=raw, fmt=fmt))
+    target = root / "target"
+    figures["build_s"] = _timed(lambda: build(db_path=db, raw=raw, fmt=fmt, target_path=target,
+                                              quiet=True))
     figures["raw_read_floor_s"] = _timed(lambda: _read_raw_once(raw, fmt), repeat=2)
-    cadence_sql = re.sub(r'"[^"]+"\."main"\.', "main.", COMPILED.read_text())
+    cadence_sql = re.sub(r'"[^"]+"\."main"\.', "main.", (target / COMPILED).read_text())
     with duckdb.connect(str(db), read_only=True) as connection:
         figures["messages"] = connection.execute(
             "select count(*) from fct_communications").fetchone()[0]

@@ -81,14 +81,27 @@ def _checkpoint(db_path: Path) -> None:
             connection.execute("checkpoint")
 
 
-def run_dbt(args: list[str], db_path: Path, raw: Path, fmt: str) -> list:
-    """Run one dbt command against db_path; raise BuildError on failure."""
+def run_dbt(
+    args: list[str],
+    db_path: Path,
+    raw: Path,
+    fmt: str,
+    target_path: Path | None = None,
+    quiet: bool = False,
+) -> list:
+    """Run one dbt command against db_path; raise BuildError on failure. target_path
+    (compiled SQL, manifest, logs) defaults to the project's target/; give concurrent
+    builds their own."""
     from dbt.cli.main import dbtRunner
 
+    target = Path(target_path) if target_path else PROJECT_ROOT / "target"
     argv = [
+        *(["--quiet"] if quiet else []),
         *args,
         "--project-dir", str(PROJECT_ROOT),
         "--profiles-dir", str(PROJECT_ROOT),
+        "--target-path", str(target),
+        "--log-path", str(target / "logs"),
         "--vars", f"{{raw_format: {fmt}}}",
     ]
     with _environment(CLEARINGHOUSE_DB=str(db_path), CLEARINGHOUSE_RAW=str(raw)):
@@ -114,6 +127,8 @@ def build(
     raw: Path | None = None,
     fmt: str = "csv",
     select: str | None = None,
+    target_path: Path | None = None,
+    quiet: bool = False,
 ) -> BuildResult:
     """`dbt build` into a fresh file and atomically swap it over db_path."""
     db_path = Path(db_path) if db_path else warehouse_path()
@@ -126,7 +141,7 @@ def build(
     started = time.perf_counter()
     args = ["build"] + (["--select", select] if select else [])
     try:
-        results = run_dbt(args, fresh, raw, fmt)
+        results = run_dbt(args, fresh, raw, fmt, target_path, quiet)
     except BaseException:
         fresh.unlink(missing_ok=True)
         fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)

@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
     generate.add_argument("--end-date", default="2026-10-31",
                           help="last day of the simulated history (fixed for reproducibility)")
-    generate.add_argument("--quiet", action="store_true", help="no progress bar")
+    generate.add_argument("--quiet", action="store_true",
+                          help="no progress bar (rows per table still print)")
     generate.set_defaults(func=_cmd_generate)
 
     build = commands.add_parser("build", help="dbt build into a fresh file, swapped in atomically")

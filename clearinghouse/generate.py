@@ -1408,10 +1408,9 @@ def generate(out: str | Path = "data/raw", truth: str | Path = "data/truth",
         "accounts": n_acc, "outbound_messages": ctx.messages,
     }
     (truth / "parameters.json").write_text(json.dumps(params, indent=2) + "\n")
-    if progress:
-        width = max(len(k) for k in counts)
-        print(f"{'table':<{width}}  {'rows':>12}")
-        for k, v in counts.items():
-            print(f"{k:<{width}}  {v:>12,}")
-        print(f"{'outbound messages':<{width}}  {ctx.messages:>12,}")
+    width = max(len(k) for k in counts)
+    print(f"{'table':<{width}}  {'rows':>12}")
+    for k, v in counts.items():
+        print(f"{k:<{width}}  {v:>12,}")
+    print(f"{'outbound messages':<{width}}  {ctx.messages:>12,}")
     return counts

@@ -31,18 +31,31 @@
 {%- endmacro %}
 
 
-{#- Comma-separated values over a window frame, in the given order (window aggregate). -#}
-{% macro window_list(column, order_by, window_name) -%}
-    {{ return(adapter.dispatch('window_list', 'clearinghouse')(column, order_by, window_name)) }}
+{#-
+  Comma-separated values over a window frame, ordered by sort_key then value (window
+  aggregate). sort_key must sort correctly as text (e.g. zero-padded epoch microseconds).
+  Ordered aggregates over frames are slow in DuckDB, so it collects unordered and sorts
+  the small list per row.
+-#}
+{% macro window_list(column, sort_key, window_name) -%}
+    {{ return(adapter.dispatch('window_list', 'clearinghouse')(column, sort_key, window_name)) }}
 {%- endmacro %}
 
-{% macro duckdb__window_list(column, order_by, window_name) -%}
-    string_agg({{ column }}, ',' order by {{ order_by }}) over {{ window_name }}
+{% macro duckdb__window_list(column, sort_key, window_name) -%}
+    array_to_string(
+        list_transform(
+            list_sort(list({{ sort_key }} || '|' || {{ column }}) over {{ window_name }}),
+            lambda entry: substr(entry, strpos(entry, '|') + 1)
+        ),
+        ','
+    )
 {%- endmacro %}
 
-{% macro spark__window_list(column, order_by, window_name) -%}
-    {#- Spark's collect_list keeps frame order, which follows the window's own order. -#}
-    concat_ws(',', collect_list({{ column }}) over {{ window_name }})
+{% macro spark__window_list(column, sort_key, window_name) -%}
+    concat_ws(',', transform(
+        array_sort(collect_list(named_struct('k', {{ sort_key }}, 'v', {{ column }})) over {{ window_name }}),
+        entry -> entry.v
+    ))
 {%- endmacro %}
 
 
@@ -52,25 +65,11 @@
 {%- endmacro %}
 
 {% macro duckdb__window_distinct_list(column, window_name) -%}
-    string_agg(distinct {{ column }}, ',' order by {{ column }}) over {{ window_name }}
+    array_to_string(list_sort(list_distinct(list({{ column }}) over {{ window_name }})), ',')
 {%- endmacro %}
 
 {% macro spark__window_distinct_list(column, window_name) -%}
     concat_ws(',', array_sort(collect_set({{ column }}) over {{ window_name }}))
-{%- endmacro %}
-
-
-{#- Number of distinct values over a window frame (window aggregate). -#}
-{% macro window_distinct_count(column, window_name) -%}
-    {{ return(adapter.dispatch('window_distinct_count', 'clearinghouse')(column, window_name)) }}
-{%- endmacro %}
-
-{% macro duckdb__window_distinct_count(column, window_name) -%}
-    count(distinct {{ column }}) over {{ window_name }}
-{%- endmacro %}
-
-{% macro spark__window_distinct_count(column, window_name) -%}
-    size(collect_set({{ column }}) over {{ window_name }})
 {%- endmacro %}
 
 

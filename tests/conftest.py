@@ -26,7 +26,7 @@ class Warehouse:
 def _make(root: Path, scale: str, seed: int) -> Warehouse:
     warehouse = Warehouse(raw=root / "raw", truth=root / "truth", db=root / "warehouse.duckdb")
     generate(out=warehouse.raw, truth=warehouse.truth, scale=scale, seed=seed, progress=False)
-    build(db_path=warehouse.db, raw=warehouse.raw)
+    build(db_path=warehouse.db, raw=warehouse.raw, target_path=root / "target", quiet=True)
     return warehouse
 
 

@@ -65,7 +65,7 @@ def test_build_survives_drift_and_swaps_atomically(demo_warehouse, tmp_path):
     reader = duckdb.connect(str(served), read_only=True)  # the dashboard, mid-read
     before = reader.execute("select count(*) from dim_contacts").fetchone()[0]
 
-    build(db_path=served, raw=raw)
+    build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
 
     # the open reader still sees the file it opened
     assert reader.execute("select count(*) from dim_contacts").fetchone()[0] == before
@@ -91,7 +91,7 @@ def test_missing_raw_table_fails_clearly_and_keeps_served_file(demo_warehouse, t
     shutil.copy(demo_warehouse.db, served)
     before = served.read_bytes()
     with pytest.raises(BuildError, match="zendesk/ticket_comment.csv"):
-        build(db_path=served, raw=raw)
+        build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
     assert served.read_bytes() == before
 
 
@@ -104,7 +104,7 @@ def test_failed_dbt_build_keeps_served_file(demo_warehouse, tmp_path):
     shutil.copy(demo_warehouse.db, served)
     before = served.read_bytes()
     with pytest.raises(BuildError):
-        build(db_path=served, raw=raw)
+        build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
     assert served.read_bytes() == before
     assert not list(tmp_path.glob("served.duckdb.building-*"))
 
@@ -114,7 +114,7 @@ def test_parquet_exports_build_the_same_warehouse(demo_warehouse, tmp_path):
     generate(out=raw, truth=tmp_path / "truth", scale="demo", seed=7, fmt="parquet",
              progress=False)
     db = tmp_path / "parquet.duckdb"
-    build(db_path=db, raw=raw, fmt="parquet")
+    build(db_path=db, raw=raw, fmt="parquet", target_path=tmp_path / "target", quiet=True)
     tables = ["dim_accounts", "dim_contacts", "fct_communications", "fct_cadence_violations"]
     with duckdb.connect(str(db), read_only=True) as connection:
         parquet_counts = [connection.execute(f"select count(*) from {t}").fetchone()[0]

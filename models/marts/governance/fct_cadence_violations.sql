@@ -7,7 +7,7 @@
   with the window, its size, its teams and the ids of the messages in it.
   Computed with one RANGE window per distinct window length (exact integer microseconds),
   never a pairwise self-join: O(n log n) per rule for the sort, O(n) for the frames
-  (the list of ids is O(k) per message for k messages in its window).
+  (the lists of ids and teams are O(k log k) per message for k messages in its window).
 -#}
 with
 
@@ -46,7 +46,10 @@ counted as (
         communications.team,
         communications.category,
         communications.sent_at,
-        {{ epoch_microseconds('communications.sent_at') }} as sent_at_us
+        {{ epoch_microseconds('communications.sent_at') }} as sent_at_us,
+        -- text that sorts like sent_at: orders the ids listed for each window
+        lpad(cast({{ epoch_microseconds('communications.sent_at') }} as {{ dbt.type_string() }}), 20, '0')
+            as sent_at_key
     from communications
     inner join rules
         on {{ list_contains('rules.counted_categories', 'communications.category') }}
@@ -60,9 +63,8 @@ windowed as (
         select
             counted.*,
             count(*) over rolling_window as messages_in_window,
-            {{ window_distinct_count('team', 'rolling_window') }} as team_count_in_window,
             {{ window_distinct_list('team', 'rolling_window') }} as teams_in_window,
-            {{ window_list('message_id', 'sent_at, message_id', 'rolling_window') }} as message_ids_in_window
+            {{ window_list('message_id', 'sent_at_key', 'rolling_window') }} as message_ids_in_window
         from counted
         where counted.window_days = {{ days }}
         window
@@ -91,7 +93,9 @@ final as (
         sent_at as window_end,
         max_messages,
         cast(messages_in_window as integer) as messages_in_window,
-        cast(team_count_in_window as integer) as team_count_in_window,
+        cast(
+            length(teams_in_window) - length(replace(teams_in_window, ',', '')) + 1 as integer
+        ) as team_count_in_window,
         teams_in_window,
         message_ids_in_window
     from windowed
