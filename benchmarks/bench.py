@@ -23,7 +23,8 @@ from clearinghouse.build import build
 from clearinghouse.generate import generate
 from clearinghouse.raw_schema import RAW_TABLES
 
-COMPILED = Path("compiled/clearinghouse/models/marts/governance/fct_cadence_violations.sql")
+COMPILED = Path("compiled/clearinghouse/models/intermediate/governance")
+COMPILED = COMPILED / "int_policy__rolling_caps.sql"
 
 BARE_WINDOW = """
 create or replace temp table bare as

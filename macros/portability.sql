@@ -91,3 +91,17 @@
 {% macro spark__epoch_microseconds(timestamp_expression) -%}
     unix_micros({{ timestamp_expression }})
 {%- endmacro %}
+
+
+{#- A UTC timestamp as wall-clock time in an IANA time zone (column or literal). -#}
+{% macro to_local_time(utc_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('to_local_time', 'clearinghouse')(utc_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro duckdb__to_local_time(utc_timestamp, time_zone) -%}
+    timezone({{ time_zone }}, timezone('UTC', {{ utc_timestamp }}))
+{%- endmacro %}
+
+{% macro spark__to_local_time(utc_timestamp, time_zone) -%}
+    from_utc_timestamp({{ utc_timestamp }}, {{ time_zone }})
+{%- endmacro %}

@@ -41,6 +41,7 @@ def test_cadence_violations_match_brute_force(demo_warehouse):
         select rule_id, window_days, max_messages, counted_categories, exempt_categories, channels
         from communication_policies
         where is_active and rule_type = 'rolling_cap' and scope = 'contact'
+            and window_kind = 'rolling'
         """
     )
     expected = _brute_force(messages, rules)
@@ -50,6 +51,10 @@ def test_cadence_violations_match_brute_force(demo_warehouse):
             """
             select message_id, rule_id, messages_in_window, message_ids_in_window, teams_in_window
             from fct_cadence_violations
+            where rule_id in (
+                select rule_id from communication_policies
+                where rule_type = 'rolling_cap' and scope = 'contact' and window_kind = 'rolling'
+            )
             """
         )
     }
@@ -70,10 +75,11 @@ def test_violation_windows_are_consistent(demo_warehouse):
         select count(*)
         from fct_cadence_violations as v
         inner join communication_policies as p on v.rule_id = p.rule_id
-        where v.window_end <> v.sent_at
+        where p.rule_type = 'rolling_cap' and p.window_kind = 'rolling' and (
+           v.window_end <> v.sent_at
            or v.window_start <> v.sent_at - to_days(p.window_days)
            or v.team_count_in_window < 1
-           or v.messages_in_window <= v.max_messages
+           or v.messages_in_window <= v.max_messages)
         """
     )[0][0]
     assert bad == 0

@@ -31,6 +31,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as zendesk_organization_id,
         cast(null as {{ dbt.type_string() }}) as stripe_customer_id,
         cast(null as {{ dbt.type_string() }}) as company_name_normalised,
+        mailing_country as country,
+        cast(null as {{ dbt.type_string() }}) as time_zone,
         has_opted_out_of_email,
         created_at,
         is_deleted
@@ -51,6 +53,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as zendesk_organization_id,
         cast(null as {{ dbt.type_string() }}) as stripe_customer_id,
         company_name_normalised,
+        country,
+        cast(null as {{ dbt.type_string() }}) as time_zone,
         has_opted_out_of_email,
         created_at,
         is_deleted
@@ -71,6 +75,8 @@ unioned as (
         organization_id as zendesk_organization_id,
         cast(null as {{ dbt.type_string() }}) as stripe_customer_id,
         cast(null as {{ dbt.type_string() }}) as company_name_normalised,
+        cast(null as {{ dbt.type_string() }}) as country,
+        iana_time_zone as time_zone,
         false as has_opted_out_of_email,
         created_at,
         is_deleted
@@ -93,6 +99,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as zendesk_organization_id,
         customer_id as stripe_customer_id,
         cast(null as {{ dbt.type_string() }}) as company_name_normalised,
+        address_country as country,
+        cast(null as {{ dbt.type_string() }}) as time_zone,
         false as has_opted_out_of_email,
         created_at,
         is_deleted

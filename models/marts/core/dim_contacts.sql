@@ -22,6 +22,14 @@ opt_outs as (
     select * from {{ ref('int_consent__opt_outs') }}
 ),
 
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+country_regions as (
+    select * from {{ ref('country_regions') }}
+),
+
 records as (
     select
         contact_records.*,
@@ -55,6 +63,24 @@ ranked as (
                 created_at nulls last,
                 source_record_id
         ) as name_rank,
+        row_number() over (
+            partition by contact_id
+            order by
+                case when time_zone is null then 1 else 0 end,
+                is_deleted,
+                source_priority,
+                created_at nulls last,
+                source_record_id
+        ) as time_zone_rank,
+        row_number() over (
+            partition by contact_id
+            order by
+                case when country is null then 1 else 0 end,
+                is_deleted,
+                source_priority,
+                created_at nulls last,
+                source_record_id
+        ) as country_rank,
         row_number() over (
             partition by contact_id
             order by
@@ -104,6 +130,16 @@ final as (
         name_pick.last_name,
         name_pick.full_name,
         title_pick.title,
+        coalesce(contact_country.country_code, country_pick.country, accounts.country) as country,
+        coalesce(
+            time_zone_pick.time_zone, contact_country.time_zone, account_country.time_zone, 'UTC'
+        ) as time_zone,
+        case
+            when time_zone_pick.time_zone is not null then 'support_profile'
+            when contact_country.time_zone is not null then 'contact_country'
+            when account_country.time_zone is not null then 'account_country'
+            else 'default_utc'
+        end as time_zone_source,
         consent.contact_id is not null as is_opted_out,
         consent.opted_out_at,
         consent.opted_out_sources,
@@ -121,8 +157,20 @@ final as (
         on source_ids.contact_id = name_pick.contact_id and name_pick.name_rank = 1
     inner join ranked as title_pick
         on source_ids.contact_id = title_pick.contact_id and title_pick.title_rank = 1
+    inner join ranked as time_zone_pick
+        on source_ids.contact_id = time_zone_pick.contact_id and time_zone_pick.time_zone_rank = 1
+    inner join ranked as country_pick
+        on source_ids.contact_id = country_pick.contact_id and country_pick.country_rank = 1
     left join contact_accounts
         on source_ids.contact_id = contact_accounts.contact_id
+    left join accounts
+        on contact_accounts.account_id = accounts.account_id
+    left join country_regions as contact_country
+        on
+            upper(country_pick.country) = contact_country.country_code
+            or lower(country_pick.country) = lower(contact_country.country_name)
+    left join country_regions as account_country
+        on accounts.country = account_country.country_code
     left join consent
         on source_ids.contact_id = consent.contact_id
 )
