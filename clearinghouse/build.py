@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from clearinghouse.paths import PROJECT_ROOT, raw_path, warehouse_path
+from clearinghouse.paths import PROJECT_ROOT, planned_path, raw_path, warehouse_path
 
 RAW_SYSTEMS = ("salesforce", "stripe", "hubspot", "zendesk")
 
@@ -95,6 +95,7 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     target = Path(target_path) if target_path else PROJECT_ROOT / "target"
+    planned = planned_path()
     argv = [
         *(["--quiet"] if quiet else []),
         *args,
@@ -104,7 +105,11 @@ def run_dbt(
         "--log-path", str(target / "logs"),
         "--vars", f"{{raw_format: {fmt}}}",
     ]
-    with _environment(CLEARINGHOUSE_DB=str(db_path), CLEARINGHOUSE_RAW=str(raw)):
+    with _environment(
+        CLEARINGHOUSE_DB=str(db_path),
+        CLEARINGHOUSE_RAW=str(raw),
+        CLEARINGHOUSE_PLANNED=str(planned),
+    ):
         try:
             result = dbtRunner().invoke(argv)
         finally:

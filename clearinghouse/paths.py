@@ -21,3 +21,15 @@ def warehouse_path() -> Path:
 def raw_path() -> Path:
     """The raw exports folder: $CLEARINGHOUSE_RAW, default data/raw."""
     return _path("CLEARINGHOUSE_RAW", "data/raw")
+
+
+PLANNED_TEMPLATE = PROJECT_ROOT / "clearinghouse" / "templates" / "planned_sends.csv"
+
+
+def planned_path() -> Path:
+    """Planned sends for the calendar and pre-send check: $CLEARINGHOUSE_PLANNED, else
+    data/planned/planned_sends.csv when it exists, else an empty file (header only)."""
+    if os.environ.get("CLEARINGHOUSE_PLANNED"):
+        return _path("CLEARINGHOUSE_PLANNED", "")
+    default = _path("CLEARINGHOUSE_PLANNED", "data/planned/planned_sends.csv")
+    return default if default.is_file() else PLANNED_TEMPLATE
