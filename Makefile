@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SCALE ?= demo
 SEED ?= 42
 
-.PHONY: demo test install generate build serve lint docs bench clean
+.PHONY: demo test install generate quality build serve lint docs bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -23,6 +23,9 @@ install: $(VENV)/.installed
 generate: install
 	$(BIN)/clearinghouse generate --scale $(SCALE) --seed $(SEED) --out data/raw --truth data/truth
 
+quality: install
+	$(BIN)/clearinghouse quality --out warehouse/quality
+
 build: install
 	$(BIN)/clearinghouse build
 
@@ -31,6 +34,7 @@ serve: install
 
 demo: install
 	$(BIN)/clearinghouse generate --scale demo --seed $(SEED) --out data/raw --truth data/truth
+	$(BIN)/clearinghouse quality --raw data/raw --out warehouse/quality
 	$(BIN)/clearinghouse build
 	$(BIN)/clearinghouse serve
 

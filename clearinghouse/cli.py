@@ -39,6 +39,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_quality(args: argparse.Namespace) -> int:
+    from clearinghouse.quality import check_raw, format_report
+
+    report = check_raw(Path(args.raw) if args.raw else raw_path(), fmt=args.format,
+                       out=Path(args.out) if args.out else None, max_rows=args.max_rows)
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else warehouse_path()
     env = {**os.environ, "CLEARINGHOUSE_DB": str(db.resolve())}
@@ -86,6 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--format", choices=["csv", "parquet"], default="csv")
     build.add_argument("--select", help="dbt selection (default: everything)")
     build.set_defaults(func=_cmd_build)
+
+    quality = commands.add_parser(
+        "quality", help="check raw exports with Great Expectations before a build")
+    quality.add_argument("--raw", help="raw exports folder (default $CLEARINGHOUSE_RAW)")
+    quality.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    quality.add_argument("--out", help="write quality_report.json and .md here")
+    quality.add_argument("--max-rows", type=int, default=500_000,
+                         help="check a repeatable sample of bigger tables")
+    quality.set_defaults(func=_cmd_quality)
 
     serve = commands.add_parser("serve", help="serve the Streamlit dashboard")
     serve.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")

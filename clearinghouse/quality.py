@@ -123,14 +123,15 @@ class CheckResult:
         seen = self.observed
         if "missing_columns" in seen and seen["missing_columns"]:
             text += f" -- missing: {', '.join(seen['missing_columns'])}"
-        if "unexpected_percent" in seen and seen.get("unexpected_count"):
+        if "duplicate_rows" in seen and seen.get("unexpected_count"):
+            text += (f" -- {seen['duplicate_rows']:,} repeated rows "
+                     f"({100 * seen['duplicate_share']:.2f}% of rows); "
+                     f"{seen['unexpected_percent']:.2f}% of rows share their id")
+        elif "unexpected_percent" in seen and seen.get("unexpected_count"):
             text += (f" -- {seen['unexpected_percent']:.2f}% of {seen['nonnull_count']:,} "
-                     f"non-null values")
+                     f"non-null values fail")
             if "allowed_percent" in seen:
                 text += f" (allowed {seen['allowed_percent']:g}%)"
-        if seen.get("duplicate_share"):
-            text += (f" -- {seen['duplicate_rows']:,} repeated rows "
-                     f"({100 * seen['duplicate_share']:.2f}% of rows)")
         if seen.get("examples"):
             text += " e.g. " + ", ".join(repr(e) for e in seen["examples"])
         if seen.get("error"):
