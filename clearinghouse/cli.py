@@ -48,6 +48,13 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_presend(args: argparse.Namespace) -> int:
+    from clearinghouse.presend import presend
+
+    presend(Path(args.planned), Path(args.out), Path(args.db) if args.db else None, verbose=True)
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else warehouse_path()
     env = {**os.environ, "CLEARINGHOUSE_DB": str(db.resolve())}
@@ -104,6 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     quality.add_argument("--max-rows", type=int, default=500_000,
                          help="check a repeatable sample of bigger tables")
     quality.set_defaults(func=_cmd_quality)
+
+    presend = commands.add_parser(
+        "presend", help="check a planned campaign against the policy before sending")
+    presend.add_argument("planned", help="CSV: email|contact_id, planned_at, team, category, "
+                         "channel, campaign")
+    presend.add_argument("--out", required=True, help="folder for allowed/suppressed/"
+                         "owners_to_notify/errors CSVs")
+    presend.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")
+    presend.set_defaults(func=_cmd_presend)
 
     serve = commands.add_parser("serve", help="serve the Streamlit dashboard")
     serve.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")

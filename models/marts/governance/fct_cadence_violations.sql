@@ -10,8 +10,50 @@ rolling_caps as (
     select * from {{ ref('int_policy__rolling_caps') }}
 ),
 
+account_caps as (
+    select * from {{ ref('int_policy__account_caps') }}
+),
+
+calendar_week_caps as (
+    select * from {{ ref('int_policy__calendar_week_caps') }}
+),
+
+collisions as (
+    select * from {{ ref('int_policy__collisions') }}
+),
+
+opted_out_sends as (
+    select * from {{ ref('int_policy__opted_out_sends') }}
+),
+
+quiet_hours as (
+    select * from {{ ref('int_policy__quiet_hours') }}
+),
+
+support_aware as (
+    select * from {{ ref('int_policy__support_aware') }}
+),
+
+owner_not_looped as (
+    select * from {{ ref('int_policy__owner_not_looped') }}
+),
+
 unioned as (
     select * from rolling_caps
+    union all
+    select * from account_caps
+    union all
+    select * from calendar_week_caps
+    union all
+    select * from collisions
+    union all
+    select * from opted_out_sends
+    union all
+    select * from quiet_hours
+    union all
+    select * from support_aware
+    union all
+    select * from owner_not_looped
 ),
 
 final as (

@@ -1,0 +1,410 @@
+"""Pre-send check: which planned messages may go out without breaking the policy.
+
+`presend(planned_csv, out_dir, db_path)` reads a planned campaign (columns `email,
+planned_at, team, category, channel, campaign`; `contact_id` instead of or beside `email`),
+resolves each row to a contact of the built warehouse, and decides, in priority order
+(category_priority of the policy seed, most important first, then planned_at, then input
+row), whether it can be sent: a candidate is allowed when, given the history
+(fct_communications) and the candidates already allowed, it breaks no active rule and
+pushes no known message over a window limit (clearinghouse.policy). Output in out_dir:
+
+- allowed.csv            the messages that may be sent
+- suppressed.csv         + rule_id (most severe), rule_ids (all), reason, caused_by_message_ids
+- owners_to_notify.csv   account owners to tell before sending (other-team outreach)
+- errors.csv             rows that cannot be checked: error code + reason
+
+Every input row lands in exactly one of allowed / suppressed / errors. Planned messages
+are named `planned:<row>` (row = 1-based data row of the file, as stg_planned__sends).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from clearinghouse.paths import warehouse_path
+from clearinghouse.policy import (
+    Context,
+    Ledger,
+    Message,
+    Rule,
+    category_priority,
+    load_context,
+    load_history,
+    load_rules,
+)
+
+INPUT_COLUMNS = ("email", "contact_id", "planned_at", "team", "category", "channel", "campaign")
+ROW_COLUMNS = ("row_id", "planned_message_id", *INPUT_COLUMNS)
+RESOLVED_COLUMNS = (
+    "row_id", "planned_message_id", "email", "contact_id", "account_id", "planned_at",
+    "team", "category", "channel", "campaign",
+)
+ALLOWED_COLUMNS = RESOLVED_COLUMNS
+SUPPRESSED_COLUMNS = (*RESOLVED_COLUMNS, "rule_id", "rule_ids", "severity", "reason",
+                      "caused_by_message_ids")
+ERROR_COLUMNS = (*ROW_COLUMNS, "error", "reason")
+OWNER_COLUMNS = (
+    "account_id", "account_name", "owner_user_id", "owner_name", "owner_team",
+    "allowed_message_count", "other_team_message_count", "contact_count", "teams",
+    "categories", "first_planned_at", "last_planned_at", "suppressed_owner_not_looped_count",
+    "notify_reason",
+)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+[.][^@\s]+")
+_EPOCH_MS = re.compile(r"-?[0-9]{12,13}")
+_EPOCH_S = re.compile(r"-?[0-9]{9,11}")
+_OFFSET = re.compile(r"(Z|z|[+-][0-9]{2}:?[0-9]{2})$")
+
+
+def planned_id(row_id: int) -> str:
+    return f"planned:{row_id}"
+
+
+def normalise_email(text: str | None) -> str | None:
+    """As macro normalise_email: trim, lower-case, drop a +tag, googlemail -> gmail; None
+    when the text is not shaped like an address."""
+    value = (text or "").strip()
+    if not value or not _EMAIL.fullmatch(value):
+        return None
+    value = re.sub(r"[+][^@]*@", "@", value.lower(), count=1)
+    return re.sub(r"@googlemail[.]com$", "@gmail.com", value)
+
+
+def parse_timestamp(text: str | None) -> datetime | None:
+    """As macro parse_timestamp: naive UTC from naive text (UTC), ISO-8601 with Z or an
+    offset, epoch seconds or epoch milliseconds; None when unreadable."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        if _EPOCH_MS.fullmatch(value):
+            return datetime(1970, 1, 1) + timedelta(milliseconds=int(value))
+        if _EPOCH_S.fullmatch(value):
+            return datetime(1970, 1, 1) + timedelta(seconds=int(value))
+        parsed = datetime.fromisoformat(value)
+    except (ValueError, OverflowError):
+        return None
+    if parsed.tzinfo is not None:
+        if not _OFFSET.search(value):
+            return None
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+@dataclass
+class PresendResult:
+    out_dir: Path
+    allowed: pd.DataFrame
+    suppressed: pd.DataFrame
+    errors: pd.DataFrame
+    owners_to_notify: pd.DataFrame
+    input_rows: int
+    suppressed_by_rule: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.input_rows} planned rows: {len(self.allowed)} allowed, "
+            f"{len(self.suppressed)} suppressed, {len(self.errors)} errors; "
+            f"{len(self.owners_to_notify)} account owners to notify",
+        ]
+        lines += [f"  suppressed by {rule}: {count}"
+                  for rule, count in sorted(self.suppressed_by_rule.items())]
+        if len(self.errors):
+            for error, count in sorted(Counter(self.errors["error"]).items()):
+                lines.append(f"  error {error}: {count}")
+        lines.append(f"written to {self.out_dir}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Reference:
+    """What row validation needs from the warehouse."""
+
+    emails: dict[str, tuple[str, int]]  # normalised email -> (contact_id, contact_count)
+    contacts: dict[str, str | None]  # contact_id -> account_id
+    teams: set[str]
+    categories: set[str]
+    channels: set[str]
+    accounts: dict[str, tuple]  # account_id -> (name, owner_user_id, owner_name, owner_team)
+
+
+def _values(connection, sql: str) -> set[str]:
+    return {row[0] for row in connection.execute(sql).fetchall() if row[0]}
+
+
+def _load_reference(connection, rules: list[Rule]) -> _Reference:
+    emails = {
+        email: (contact_id, int(count))
+        for email, contact_id, count in connection.execute(
+            "select email, contact_id, contact_count from int_identity__contact_emails"
+        ).fetchall()
+    }
+    contacts = dict(connection.execute("select contact_id, account_id from dim_contacts")
+                    .fetchall())
+    teams = (
+        _values(connection, "select distinct team from crm_role_teams")
+        | _values(connection, "select distinct team from fct_communications")
+    ) - {"unassigned"}
+    categories = (
+        _values(connection, "select distinct default_category from team_categories")
+        | _values(connection, "select distinct category from hubspot_campaign_types")
+        | _values(connection, "select distinct category from fct_communications")
+        | set(category_priority(rules))
+    )
+    channels = _values(connection, "select distinct channel from fct_communications")
+    for rule in rules:
+        channels |= set(rule.channels or ())
+    accounts = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            "select account_id, account_name, owner_user_id, owner_name, owner_team "
+            "from dim_accounts"
+        ).fetchall()
+    }
+    return _Reference(emails, contacts, teams, categories, channels, accounts)
+
+
+def _read_planned(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+        missing = {"planned_at", "team", "category", "channel"} - set(header)
+        if missing or not {"email", "contact_id"} & set(header):
+            raise ValueError(
+                f"{path}: planned sends need columns email (or contact_id), planned_at, team, "
+                f"category, channel[, campaign]; missing {sorted(missing) or ['email']}"
+            )
+        reader.fieldnames = header
+        rows = []
+        for row_id, raw in enumerate(reader, start=1):
+            row = {"row_id": row_id, "planned_message_id": planned_id(row_id)}
+            for column in INPUT_COLUMNS:
+                value = raw.get(column)
+                row[column] = value.strip() if isinstance(value, str) else ""
+            rows.append(row)
+    return rows
+
+
+def _resolve(row: dict, reference: _Reference) -> tuple[dict | None, list[tuple[str, str]]]:
+    """The checked row (contact, account, parsed time, lower-cased dimensions) or errors."""
+    problems: list[tuple[str, str]] = []
+    contact_id = row["contact_id"] or None
+    email = normalise_email(row["email"])
+    if row["email"] and email is None:
+        problems.append(("invalid_email", f"email {row['email']!r} is not an address"))
+    elif email is not None:
+        match = reference.emails.get(email)
+        if match is None:
+            problems.append(("unknown_recipient", f"email {email} matches no contact"))
+        elif match[1] > 1:
+            problems.append((
+                "ambiguous_recipient_email",
+                f"email {email} belongs to {match[1]} contacts (a shared address)",
+            ))
+        elif contact_id and contact_id != match[0]:
+            problems.append((
+                "recipient_mismatch",
+                f"email {email} is contact {match[0]}, not contact_id {contact_id}",
+            ))
+        else:
+            contact_id = match[0]
+    if contact_id and contact_id not in reference.contacts:
+        problems.append(("unknown_recipient", f"contact_id {contact_id} is no contact"))
+    if not row["email"] and not row["contact_id"]:
+        problems.append(("missing_recipient", "neither email nor contact_id is given"))
+    planned_at = parse_timestamp(row["planned_at"])
+    if planned_at is None:
+        problems.append((
+            "missing_or_unparseable_timestamp",
+            f"planned_at {row['planned_at']!r} is not a timestamp",
+        ))
+    checked = {column: row[column].lower() for column in ("team", "category", "channel")}
+    known = {"team": reference.teams, "category": reference.categories,
+             "channel": reference.channels}
+    for column, value in checked.items():
+        if value not in known[column]:
+            problems.append((
+                f"unknown_{column}",
+                f"{column} {row[column]!r} is not one of {', '.join(sorted(known[column]))}",
+            ))
+    if problems:
+        return None, problems
+    resolved = {
+        "row_id": row["row_id"],
+        "planned_message_id": row["planned_message_id"],
+        "email": email or "",
+        "contact_id": contact_id,
+        "account_id": reference.contacts.get(contact_id),
+        "planned_at": planned_at,
+        **checked,
+        "campaign": row["campaign"],
+    }
+    return resolved, []
+
+
+def _owners_to_notify(allowed: list[dict], suppressed: list[dict],
+                      reference: _Reference, rules: list[Rule]) -> list[dict]:
+    owner_rule_ids = {rule.rule_id for rule in rules if rule.rule_type == "owner_not_looped"}
+    by_account: dict[str, list[dict]] = defaultdict(list)
+    for row in allowed:
+        if row["account_id"]:
+            by_account[row["account_id"]].append(row)
+    not_looped: Counter = Counter(
+        row["account_id"] for row in suppressed
+        if row["account_id"] and set(row["rule_ids"].split(",")) & owner_rule_ids
+    )
+    owners = []
+    for account_id in sorted(set(by_account) | set(not_looped)):
+        name, owner_user_id, owner_name, owner_team = reference.accounts.get(
+            account_id, (None,) * 4
+        )
+        if not owner_user_id:
+            continue
+        rows = by_account.get(account_id, [])
+        other = [row for row in rows if row["team"] != owner_team]
+        if not other and not not_looped[account_id]:
+            continue
+        reasons = []
+        if other:
+            reasons.append(f"{len(other)} allowed message(s) from other teams than {owner_team}")
+        if not_looped[account_id]:
+            reasons.append(
+                f"{not_looped[account_id]} message(s) suppressed until the owner is looped in"
+            )
+        times = [row["planned_at"] for row in rows]
+        owners.append({
+            "account_id": account_id,
+            "account_name": name,
+            "owner_user_id": owner_user_id,
+            "owner_name": owner_name,
+            "owner_team": owner_team,
+            "allowed_message_count": len(rows),
+            "other_team_message_count": len(other),
+            "contact_count": len({row["contact_id"] for row in rows}),
+            "teams": ",".join(sorted({row["team"] for row in rows})),
+            "categories": ",".join(sorted({row["category"] for row in rows})),
+            "first_planned_at": min(times) if times else None,
+            "last_planned_at": max(times) if times else None,
+            "suppressed_owner_not_looped_count": not_looped[account_id],
+            "notify_reason": "; ".join(reasons),
+        })
+    return owners
+
+
+def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame([{column: row.get(column) for column in columns} for row in rows],
+                        columns=list(columns))
+
+
+def _message(row: dict) -> Message:
+    return Message(
+        message_id=row["planned_message_id"],
+        contact_id=row["contact_id"],
+        account_id=row["account_id"],
+        team=row["team"],
+        category=row["category"],
+        channel=row["channel"],
+        sent_at=row["planned_at"],
+    )
+
+
+def decide(candidates: list[dict], rules: list[Rule], ledger: Ledger
+           ) -> tuple[list[dict], list[dict]]:
+    """Allowed and suppressed rows, in priority order; allowed messages join the ledger."""
+    priority = {category: index for index, category in enumerate(category_priority(rules))}
+    ordered = sorted(candidates, key=lambda row: (
+        priority.get(row["category"], len(priority)), row["planned_at"], row["row_id"]
+    ))
+    allowed, suppressed = [], []
+    for row in ordered:
+        message = _message(row)
+        violations = ledger.check(message)
+        if not violations:
+            ledger.add(message)
+            allowed.append(row)
+            continue
+        worst = violations[0]
+        suppressed.append({
+            **row,
+            "rule_id": worst.rule_id,
+            "rule_ids": ",".join(violation.rule_id for violation in violations),
+            "severity": worst.severity,
+            "reason": f"{worst.rule_id}: {worst.reason}" + "".join(
+                f"; also {violation.rule_id}: {violation.reason}" for violation in violations[1:]
+            ),
+            "caused_by_message_ids": ",".join(worst.caused_by),
+        })
+    return allowed, suppressed
+
+
+def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
+            verbose: bool = False) -> PresendResult:
+    """Check a planned campaign against the built warehouse; write the four CSVs."""
+    db_path = Path(db_path) if db_path else warehouse_path()
+    out_dir = Path(out_dir)
+    rows = _read_planned(Path(planned_csv))
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        rules = load_rules(connection)
+        reference = _load_reference(connection, rules)
+        context: Context = load_context(connection)
+        history = load_history(connection)
+    # a flag-only opt-out (no time) is current: it applies to every planned message
+    context.flag_opt_out_at = datetime.min
+    ledger = Ledger(rules, context)
+    for message in history:
+        ledger.add(message)
+
+    candidates, errors = [], []
+    for row in rows:
+        resolved, problems = _resolve(row, reference)
+        if problems:
+            errors.append({**row, "error": problems[0][0],
+                           "reason": "; ".join(reason for _, reason in problems)})
+        else:
+            candidates.append(resolved)
+    allowed, suppressed = decide(candidates, rules, ledger)
+    owners = _owners_to_notify(allowed, suppressed, reference, rules)
+
+    by_row = lambda table: sorted(table, key=lambda row: row["row_id"])  # noqa: E731
+    result = PresendResult(
+        out_dir=out_dir,
+        allowed=_frame(by_row(allowed), ALLOWED_COLUMNS),
+        suppressed=_frame(by_row(suppressed), SUPPRESSED_COLUMNS),
+        errors=_frame(by_row(errors), ERROR_COLUMNS),
+        owners_to_notify=_frame(owners, OWNER_COLUMNS),
+        input_rows=len(rows),
+        suppressed_by_rule=dict(Counter(row["rule_id"] for row in suppressed)),
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result.allowed.to_csv(out_dir / "allowed.csv", index=False)
+    result.suppressed.to_csv(out_dir / "suppressed.csv", index=False)
+    result.owners_to_notify.to_csv(out_dir / "owners_to_notify.csv", index=False)
+    result.errors.to_csv(out_dir / "errors.csv", index=False)
+    if verbose:
+        print(result.summary())
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`clearinghouse presend PLANNED.csv --out DIR [--db FILE]` (also: python -m ...)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="clearinghouse presend", description=__doc__)
+    parser.add_argument("planned", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--db", type=Path)
+    args = parser.parse_args(argv)
+    presend(args.planned, args.out, args.db, verbose=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+{#-
+  Compile-time reads of the policy seed for the int_policy__* models. A RANGE frame needs
+  a constant offset, so a model builds one window per distinct window size of its active
+  rules; and a rule whose combination of columns a model cannot honour must fail the build
+  loudly rather than be skipped in silence. Before the seed exists (parsing, linting, a
+  fresh database) and in dbt unit tests (where the ref is a fixture CTE) the seed cannot
+  be read: sizes fall back to the default and checks pass.
+-#}
+
+{#- The seed relation when it can be queried now, else none. -#}
+{% macro policy_seed_relation() -%}
+    {% if not execute %}
+        {{ return(none) }}
+    {% endif %}
+    {% set seed = ref('communication_policies') %}
+    {% if seed.database is none or seed.schema is none or seed.identifier is none %}
+        {{ return(none) }}
+    {% endif %}
+    {{ return(adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.identifier)) }}
+{%- endmacro %}
+
+
+{#-
+  The distinct, non-null integer values of `column` (e.g. window_days, window_hours) over
+  the active rules of one type that also match `condition` (SQL over the seed's columns).
+-#}
+{% macro policy_window_sizes(column, rule_type, condition='true', default=[7]) -%}
+    {% set seed = policy_seed_relation() %}
+    {% if seed is none %}
+        {{ return(default) }}
+    {% endif %}
+    {% set query %}
+        select distinct cast({{ column }} as integer) as window_size
+        from {{ seed }}
+        where
+            cast(is_active as boolean)
+            and rule_type = '{{ rule_type }}'
+            and {{ column }} is not null
+            and ({{ condition }})
+        order by 1
+    {% endset %}
+    {% set sizes = run_query(query).columns[0].values() | list %}
+    {{ return(sizes if sizes | length > 0 else default) }}
+{%- endmacro %}
+
+
+{#-
+  Fail the build, naming the rules, when an active rule of `rule_type` matches
+  `condition`: a combination the model does not support.
+-#}
+{% macro assert_no_policy_rules(rule_type, condition, explanation) -%}
+    {% set seed = policy_seed_relation() %}
+    {% if seed is not none %}
+        {% set query %}
+            select rule_id
+            from {{ seed }}
+            where cast(is_active as boolean) and rule_type = '{{ rule_type }}' and ({{ condition }})
+            order by 1
+        {% endset %}
+        {% set rule_ids = run_query(query).columns[0].values() | list %}
+        {% if rule_ids | length > 0 %}
+            {{ exceptions.raise_compiler_error(
+                "communication_policies: active " ~ rule_type ~ " rule(s) " ~ (rule_ids | join(', '))
+                ~ " cannot be checked: " ~ explanation
+            ) }}
+        {% endif %}
+    {% endif %}
+{%- endmacro %}

@@ -1,0 +1,372 @@
+"""Pre-send check (clearinghouse.presend) and its policy evaluator (clearinghouse.policy).
+
+The evaluator must agree with the warehouse message for message (replay of the history),
+and the pre-send decisions must never let a violation through."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clearinghouse.policy import (
+    SELF_CAUSED_TYPES,
+    WINDOWED_TYPES,
+    Message,
+    audit,
+    load_context,
+    load_history,
+    load_rules,
+    local_time,
+)
+from clearinghouse.presend import normalise_email, parse_timestamp, presend
+
+COLUMNS = ["email", "contact_id", "planned_at", "team", "category", "channel", "campaign"]
+
+# which rules each rule model checks; any rule with rows in a model counts as covered too
+MODEL_COVERS = {
+    "int_policy__rolling_caps": lambda rule: rule.rule_type == "rolling_cap"
+    and rule.scope == "contact" and (rule.window_kind or "rolling") == "rolling",
+    "int_policy__account_caps": lambda rule: rule.rule_type == "rolling_cap"
+    and rule.scope == "account" and (rule.window_kind or "rolling") == "rolling",
+    "int_policy__calendar_week_caps": lambda rule: rule.rule_type == "rolling_cap"
+    and rule.window_kind == "calendar_week",
+    "int_policy__collisions": lambda rule: rule.rule_type == "cross_team_collision",
+    "int_policy__opted_out_sends": lambda rule: rule.rule_type == "opted_out_send",
+    "int_policy__quiet_hours": lambda rule: rule.rule_type == "quiet_hours",
+    "int_policy__support_aware": lambda rule: rule.rule_type == "support_aware",
+    "int_policy__owner_not_looped": lambda rule: rule.rule_type == "owner_not_looped",
+}
+
+
+class State:
+    """The demo warehouse, loaded once: rules, context, history and its violations."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        with duckdb.connect(str(db), read_only=True) as connection:
+            self.rules = load_rules(connection)
+            self.context = load_context(connection)
+            self.history = load_history(connection)
+            self.recipients = connection.execute(
+                "select contact_id, email from int_identity__contact_emails "
+                "where contact_count = 1 order by contact_id, email limit 60"
+            ).fetchall()
+        self.context.flag_opt_out_at = datetime.min  # as presend does
+        self.history_ids = {message.message_id for message in self.history}
+        self.end = max(message.sent_at for message in self.history)
+        self.by_id = {rule.rule_id: rule for rule in self.rules}
+
+
+@pytest.fixture(scope="module")
+def state(demo_warehouse) -> State:
+    return State(demo_warehouse.db)
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows([{column: row.get(column, "") for column in COLUMNS} for row in rows])
+    return path
+
+
+# -- the evaluator agrees with the warehouse ----------------------------------------------
+
+def _warehouse_violations(db: Path, rules) -> tuple[set[str], dict]:
+    """Rules checked by the rule models present in the build, and their violations."""
+    with duckdb.connect(str(db), read_only=True) as connection:
+        tables = [row[0] for row in connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_name like 'int_policy\\_\\_%' escape '\\' "
+            "or table_name = 'fct_cadence_violations'"
+        ).fetchall()]
+        rows = {}
+        covered = set()
+        for table in tables:
+            if table in MODEL_COVERS:
+                covered |= {rule.rule_id for rule in rules if MODEL_COVERS[table](rule)}
+            columns = {row[0] for row in connection.execute(
+                "select column_name from information_schema.columns where table_name = ?",
+                [table],
+            ).fetchall()}
+            count = "messages_in_window" if "messages_in_window" in columns else "null"
+            for message_id, rule_id, rule_type, in_window in connection.execute(
+                f"select message_id, rule_id, rule_type, {count} from {table}"
+            ).fetchall():
+                covered.add(rule_id)
+                rows[(message_id, rule_id)] = (rule_type, in_window)
+    return covered, rows
+
+
+def test_replay_of_history_matches_the_warehouse(state):
+    """Every historical message, evaluated against the messages at or before its instant,
+    breaks exactly the rules the warehouse says it breaks (for every rule whose model is
+    in the build; new rule models are picked up automatically)."""
+    covered, warehouse = _warehouse_violations(state.db, state.rules)
+    assert "base_contact_cadence" in covered
+    history_only = state.context.flag_opt_out_at
+    state.context.flag_opt_out_at = None  # the audit knows no time for flag-only opt-outs
+    try:
+        mine = {(violation.message_id, violation.rule_id): violation
+                for violation in audit(state.history, state.rules, state.context)
+                if violation.rule_id in covered}
+    finally:
+        state.context.flag_opt_out_at = history_only
+    missing = set(warehouse) - set(mine)
+    extra = set(mine) - set(warehouse)
+    assert not missing and not extra, (
+        f"warehouse only: {sorted(missing)[:5]} ({len(missing)}); "
+        f"evaluator only: {sorted(extra)[:5]} ({len(extra)})"
+    )
+    for key, (rule_type, in_window) in warehouse.items():
+        if rule_type == "rolling_cap" and in_window is not None:
+            assert mine[key].messages_in_window == in_window, key
+    print(f"replay agrees on {len(mine)} violations of {sorted(covered)}")
+
+
+# -- errors and recipients -------------------------------------------------------------
+
+def test_bad_rows_land_in_errors_with_reasons(state, tmp_path):
+    (contact_id, email), (other_id, _) = state.recipients[0], state.recipients[1]
+    local, domain = email.split("@")
+    at = (state.end + timedelta(days=2)).replace(hour=15, minute=0, second=0)
+    rows = [
+        {"email": "nobody@unknown-company.example", "planned_at": f"{at}", "team": "marketing",
+         "category": "promotional", "channel": "email"},
+        {"email": email, "planned_at": "next tuesday", "team": "marketing",
+         "category": "promotional", "channel": "email"},
+        {"email": email, "planned_at": f"{at}", "team": "marketing", "category": "spam",
+         "channel": "email"},
+        {"email": email, "planned_at": f"{at}", "team": "growth", "category": "promotional",
+         "channel": "pigeon"},
+        {"email": "", "contact_id": "", "planned_at": f"{at}", "team": "support",
+         "category": "support", "channel": "email"},
+        {"email": "not an address", "planned_at": f"{at}", "team": "support",
+         "category": "support", "channel": "email"},
+        {"email": email, "contact_id": other_id, "planned_at": f"{at}", "team": "support",
+         "category": "support", "channel": "email"},
+        # these resolve: contact_id only, and an email written differently
+        {"contact_id": other_id, "planned_at": f"{at}", "team": "Support",
+         "category": "SUPPORT", "channel": "Email"},
+        {"email": f"  {local.upper()}+news@{domain.upper()} ", "contact_id": contact_id,
+         "planned_at": at.isoformat() + "Z", "team": "billing", "category": "transactional",
+         "channel": "email"},
+    ]
+    result = presend(_write(tmp_path / "plan.csv", rows), tmp_path / "out", state.db)
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv").set_index("row_id")
+    assert errors.loc[1, "error"] == "unknown_recipient"
+    assert errors.loc[2, "error"] == "missing_or_unparseable_timestamp"
+    assert errors.loc[3, "error"] == "unknown_category"
+    assert "unknown_team" in errors.loc[4, "reason"] or errors.loc[4, "error"] == "unknown_team"
+    assert "channel 'pigeon'" in errors.loc[4, "reason"]
+    assert errors.loc[5, "error"] == "missing_recipient"
+    assert errors.loc[6, "error"] == "invalid_email"
+    assert errors.loc[7, "error"] == "recipient_mismatch"
+    assert errors["reason"].notna().all()
+    decided = pd.concat([result.allowed, result.suppressed])
+    assert sorted(decided["row_id"]) == [8, 9]
+    assert set(decided["contact_id"]) == {other_id, contact_id}
+    assert set(decided["team"]) == {"support", "billing"}
+    assert result.input_rows == 9
+
+
+def test_ambiguous_email_is_an_error(state, tmp_path):
+    with duckdb.connect(str(state.db), read_only=True) as connection:
+        shared = connection.execute(
+            "select email from int_identity__contact_emails where contact_count > 1 limit 1"
+        ).fetchone()
+    if shared is None:
+        pytest.skip("no shared email in the demo data")
+    at = state.end + timedelta(days=1)
+    rows = [{"email": shared[0], "planned_at": f"{at}", "team": "marketing",
+             "category": "promotional", "channel": "email"}]
+    result = presend(_write(tmp_path / "plan.csv", rows), tmp_path / "out", state.db)
+    assert list(result.errors["error"]) == ["ambiguous_recipient_email"]
+
+
+def test_normalisation_matches_the_warehouse_macros():
+    assert normalise_email(" Ann.Lee+promo@GoogleMail.com ") == "ann.lee@gmail.com"
+    assert normalise_email("a+b+c@x.io") == "a@x.io"
+    assert normalise_email("no-at-sign.example.com") is None
+    assert parse_timestamp("2026-11-02T10:00:00+02:00") == datetime(2026, 11, 2, 8)
+    assert parse_timestamp("2026-11-02 10:00:00") == datetime(2026, 11, 2, 10)
+    assert parse_timestamp("1793527200") == datetime(2026, 11, 1, 10)
+    assert parse_timestamp("1793527200000") == datetime(2026, 11, 1, 10)
+    assert parse_timestamp("soon") is None
+
+
+def test_priority_order_gives_the_cap_to_the_more_important_category(state, tmp_path):
+    """Three planned messages to one quiet contact in one day: the cap (2 per 7 days) goes
+    to sales and success, whatever the order in the file; promotional is suppressed by the
+    rolling cap, caused by the two planned messages allowed before it."""
+    cap = state.by_id.get("base_contact_cadence")
+    if cap is None:
+        pytest.skip("base rule not active")
+    cutoff = state.end - timedelta(days=8)
+    busy = {key for message in state.history if message.sent_at >= cutoff
+            for key in (message.contact_id, message.account_id)}
+    with duckdb.connect(str(state.db), read_only=True) as connection:
+        contact_id, account_id = next(
+            (contact_id, account_id) for contact_id, account_id in connection.execute(
+                "select contact_id, account_id from dim_contacts where not is_opted_out "
+                "and account_id is not null order by contact_id"
+            ).fetchall()
+            if contact_id not in busy and account_id not in busy
+        )
+    time_zone = state.context.time_zone(contact_id)
+    # noon local time, so quiet hours do not interfere
+    noon = (state.end + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
+    at = noon - (local_time(noon, time_zone) - noon)
+    team = state.context.accounts.get(account_id, (None, None))[1] or "customer_success"
+    rows = [
+        {"contact_id": contact_id, "planned_at": f"{at}", "team": "marketing",
+         "category": "promotional", "channel": "email"},
+        {"contact_id": contact_id, "planned_at": f"{at + timedelta(hours=1)}", "team": team,
+         "category": "sales", "channel": "email"},
+        {"contact_id": contact_id, "planned_at": f"{at + timedelta(hours=2)}", "team": team,
+         "category": "success", "channel": "email"},
+    ]
+    result = presend(_write(tmp_path / "plan.csv", rows), tmp_path / "out", state.db)
+    suppressed = result.suppressed.set_index("row_id")
+    assert sorted(result.allowed["row_id"]) == [2, 3], result.suppressed.to_dict("records")
+    assert list(suppressed.index) == [1]
+    assert "base_contact_cadence" in suppressed.loc[1, "rule_ids"].split(",")
+    if suppressed.loc[1, "rule_id"] == "base_contact_cadence":
+        assert set(suppressed.loc[1, "caused_by_message_ids"].split(",")) <= {
+            "planned:2", "planned:3", *state.history_ids
+        }
+
+
+# -- property: decisions never let a violation through ------------------------------------
+
+PAIRS = [
+    ("marketing", "promotional", "email"), ("customer_success", "success", "email"),
+    ("customer_success", "success", "phone"), ("sales", "sales", "email"),
+    ("account_management", "sales", "phone"), ("support", "support", "email"),
+    ("billing", "transactional", "email"),
+]
+TEAMS = sorted({pair[0] for pair in PAIRS})
+CATEGORIES = sorted({pair[1] for pair in PAIRS})
+
+
+@st.composite
+def plans(draw):
+    size = draw(st.integers(min_value=1, max_value=30))
+    contacts = draw(st.integers(min_value=1, max_value=12))
+    rows = []
+    for _ in range(size):
+        recipient = draw(st.integers(min_value=0, max_value=contacts - 1))
+        minutes = draw(st.integers(min_value=1, max_value=7 * 24 * 60))
+        if draw(st.booleans()):
+            team, category, channel = draw(st.sampled_from(PAIRS))
+        else:
+            team = draw(st.sampled_from(TEAMS))
+            category = draw(st.sampled_from(CATEGORIES))
+            channel = draw(st.sampled_from(["email", "phone"]))
+        by = draw(st.sampled_from(["email", "contact_id", "both"]))
+        rows.append((recipient, minutes, team, category, channel, by))
+    offset = draw(st.integers(min_value=0, max_value=40))
+    return offset, rows
+
+
+def _brute_force_cap_ok(rule, message, messages, context) -> bool:
+    """Independent count for rolling caps: every message of the scope, linear scan."""
+    def key(other):
+        return other.account_id if rule.scope == "account" else other.contact_id
+
+    def counted(other):
+        return (other.category in rule.counted_categories
+                and other.category not in rule.exempt_categories
+                and (rule.channels is None or other.channel in rule.channels))
+
+    if not counted(message) or key(message) is None:
+        return True
+    if rule.window_kind == "calendar_week":
+        zone = context.time_zone(message.contact_id)
+        week = local_time(message.sent_at, zone).date()
+        week -= timedelta(days=week.weekday())
+
+        def in_window(other):
+            local = local_time(other.sent_at, zone).date()
+            return local - timedelta(days=local.weekday()) == week \
+                and other.sent_at <= message.sent_at
+    else:
+        start = message.sent_at - timedelta(days=rule.window_days)
+
+        def in_window(other):
+            return start <= other.sent_at <= message.sent_at
+    total = sum(1 for other in messages
+                if key(other) == key(message) and counted(other) and in_window(other))
+    return total <= rule.max_messages
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(plan=plans())
+def test_presend_property(state, plan):
+    offset, drawn = plan
+    recipients = state.recipients[offset:offset + 12]
+    rows = []
+    for recipient, minutes, team, category, channel, by in drawn:
+        contact_id, email = recipients[recipient % len(recipients)]
+        rows.append({
+            "email": email if by != "contact_id" else "",
+            "contact_id": contact_id if by != "email" else "",
+            "planned_at": f"{state.end + timedelta(minutes=minutes)}",
+            "team": team, "category": category, "channel": channel, "campaign": "prop",
+        })
+    with tempfile.TemporaryDirectory() as folder:
+        result = presend(_write(Path(folder) / "plan.csv", rows), Path(folder) / "out",
+                         state.db)
+        on_disk = {name: pd.read_csv(Path(folder) / "out" / f"{name}.csv")
+                   for name in ("allowed", "suppressed", "errors")}
+    # (a) every input row in exactly one output
+    ids = Counter([*on_disk["allowed"]["row_id"], *on_disk["suppressed"]["row_id"],
+                   *on_disk["errors"]["row_id"]])
+    assert sorted(ids) == list(range(1, len(rows) + 1))
+    assert set(ids.values()) == {1}
+    # (b) the allowed messages, added to the history, create no violation
+    allowed = [
+        Message(row.planned_message_id, row.contact_id, row.account_id, row.team,
+                row.category, row.channel, row.planned_at)
+        for row in result.allowed.itertuples()
+    ]
+    contacts = {message.contact_id for message in allowed}
+    accounts = {message.account_id for message in allowed if message.account_id}
+    related = [message for message in state.history
+               if message.contact_id in contacts or message.account_id in accounts]
+    before = {(v.message_id, v.rule_id) for v in audit(related, state.rules, state.context)}
+    combined = sorted(related + allowed, key=lambda message: (message.sent_at,
+                                                              message.message_id))
+    after = {(v.message_id, v.rule_id) for v in audit(combined, state.rules, state.context)}
+    assert after - before == set(), f"allowed plan creates violations: {after - before}"
+    for rule in state.rules:
+        if rule.rule_type == "rolling_cap":
+            for message in allowed:
+                assert _brute_force_cap_ok(rule, message, combined, state.context), (
+                    rule.rule_id, message)
+    # (c) every suppression names a rule and existing causes
+    planned_ids = {f"planned:{index}" for index in range(1, len(rows) + 1)}
+    for row in result.suppressed.itertuples():
+        rule = state.by_id[row.rule_id]
+        assert row.reason and row.rule_id in row.rule_ids.split(",")
+        causes = row.caused_by_message_ids.split(",")
+        assert causes and all(cause in state.history_ids or cause in planned_ids
+                              for cause in causes)
+        if rule.rule_type in SELF_CAUSED_TYPES:
+            assert causes == [row.planned_message_id]
+        else:
+            assert rule.rule_type in WINDOWED_TYPES
+            assert row.planned_message_id not in causes
+            planned_causes = [cause for cause in causes if cause in planned_ids]
+            assert set(planned_causes) <= set(result.allowed["planned_message_id"])
