@@ -1,7 +1,11 @@
 {#-
-  One golden record per account (company). Survivorship: the CRM owns name, industry,
-  owner and country (Stripe, then Zendesk fill gaps); billing (Stripe) owns plan and MRR;
-  among several records of one system the live, oldest one wins.
+  One golden record per account (company): the account 360. Survivorship is data: each
+  governed attribute (name, domain, country, industry, owner, size, billing email) is
+  picked by its rule in seeds/survivorship_rules.csv (int_accounts__survivorship), with
+  the source that won in <attribute>_source. Billing (Stripe) owns plan, MRR/ARR, tenure,
+  renewal, revenue and past-due (int_accounts__billing); the CRM owns the pipeline
+  (int_accounts__crm); support and last-touch facts come from Zendesk tickets and every
+  outbound message. Every "as of" figure is at the data's end (as_of_at), never now().
 -#}
 with
 
@@ -13,8 +17,28 @@ account_clusters as (
     select * from {{ ref('int_identity__account_clusters') }}
 ),
 
-salesforce_accounts as (
-    select * from {{ ref('stg_salesforce__accounts') }}
+survivorship as (
+    select * from {{ ref('int_accounts__survivorship') }}
+),
+
+billing as (
+    select * from {{ ref('int_accounts__billing') }}
+),
+
+crm as (
+    select * from {{ ref('int_accounts__crm') }}
+),
+
+support as (
+    select * from {{ ref('int_accounts__support') }}
+),
+
+last_touch as (
+    select * from {{ ref('int_accounts__last_touch') }}
+),
+
+as_of as (
+    select * from {{ ref('int_accounts__as_of') }}
 ),
 
 crm_users as (
@@ -29,10 +53,6 @@ role_teams as (
     select * from {{ ref('crm_role_teams') }}
 ),
 
-customer_mrr as (
-    select * from {{ ref('int_billing__customer_mrr') }}
-),
-
 contact_accounts as (
     select * from {{ ref('int_identity__contact_accounts') }}
 ),
@@ -41,89 +61,17 @@ country_regions as (
     select * from {{ ref('country_regions') }}
 ),
 
+size_bands as (
+    select * from {{ ref('company_size_bands') }}
+),
+
 records as (
     select
         account_records.*,
-        account_clusters.account_id,
-        case account_records.source_system
-            when 'salesforce' then 1 when 'stripe' then 2 else 3
-        end as source_priority,
-        {{ normalise_domain("split_part(account_records.domain_list, ',', 1)") }} as first_domain
+        account_clusters.account_id
     from account_records
     inner join account_clusters
         on account_records.record_key = account_clusters.record_key
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id
-            order by is_deleted, source_priority, created_at nulls last, source_record_id
-        ) as survivor_rank,
-        row_number() over (
-            partition by account_id
-            order by
-                case when first_domain is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as domain_rank,
-        row_number() over (
-            partition by account_id
-            order by
-                case when country is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as country_rank
-    from records
-),
-
-crm_ranked as (
-    select
-        records.account_id,
-        salesforce_accounts.industry,
-        salesforce_accounts.owner_user_id,
-        salesforce_accounts.number_of_employees,
-        row_number() over (
-            partition by records.account_id
-            order by
-                salesforce_accounts.is_deleted,
-                salesforce_accounts.created_at nulls last,
-                salesforce_accounts.account_id
-        ) as crm_rank
-    from records
-    inner join salesforce_accounts
-        on records.source_record_id = salesforce_accounts.account_id
-    where records.source_system = 'salesforce'
-),
-
-owners as (
-    select
-        crm_users.user_id,
-        crm_users.full_name,
-        coalesce(role_teams.team, 'unassigned') as team
-    from crm_users
-    left join crm_roles
-        on crm_users.user_role_id = crm_roles.user_role_id
-    left join role_teams
-        on crm_roles.role_name = role_teams.role_name
-),
-
-billing as (
-    select
-        records.account_id,
-        max(customer_mrr.plan) as plan,
-        sum(customer_mrr.mrr) as current_mrr,
-        sum(customer_mrr.seats) as seats
-    from records
-    inner join customer_mrr
-        on records.source_record_id = customer_mrr.customer_id
-    where records.source_system = 'stripe' and not records.is_deleted
-    group by records.account_id
 ),
 
 source_ids as (
@@ -142,6 +90,35 @@ source_ids as (
     group by account_id
 ),
 
+{%- set governed = [
+    'account_name', 'primary_domain', 'country', 'industry', 'owner_user_id', 'employee_count', 'billing_email'
+] %}
+
+golden as (
+    select
+        account_id,
+        {% for attribute in governed %}
+            max(case when attribute = '{{ attribute }}' then attribute_value end) as {{ attribute }},
+            max(case when attribute = '{{ attribute }}' then source_system end) as {{ attribute }}_source
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
+    from survivorship
+    group by account_id
+),
+
+owners as (
+    select
+        crm_users.user_id,
+        crm_users.full_name,
+        crm_roles.role_name,
+        coalesce(role_teams.team, 'unassigned') as team
+    from crm_users
+    left join crm_roles
+        on crm_users.user_role_id = crm_roles.user_role_id
+    left join role_teams
+        on crm_roles.role_name = role_teams.role_name
+),
+
 contact_counts as (
     select
         account_id,
@@ -153,44 +130,99 @@ contact_counts as (
 final as (
     select
         source_ids.account_id,
-        survivor.record_name as account_name,
-        domain_pick.first_domain as primary_domain,
-        crm.industry,
+        golden.account_name,
+        golden.primary_domain,
+        golden.industry,
         country_regions.region,
-        coalesce(country_regions.country_code, country_pick.country) as country,
-        crm.owner_user_id,
+        coalesce(country_regions.country_code, golden.country) as country,
+        golden.owner_user_id,
         owners.full_name as owner_name,
         owners.team as owner_team,
         billing.plan,
-        cast(coalesce(billing.current_mrr, 0) as decimal(18, 2)) as current_mrr,
+        cast(coalesce(billing.mrr, 0) as decimal(18, 2)) as current_mrr,
         cast(coalesce(billing.seats, 0) as integer) as seats,
-        coalesce(billing.current_mrr, 0) > 0 as is_customer,
+        coalesce(billing.mrr, 0) > 0 as is_customer,
         source_ids.salesforce_account_ids,
         source_ids.stripe_customer_ids,
         source_ids.zendesk_organization_ids,
         cast(source_ids.source_record_count as integer) as source_record_count,
         cast(coalesce(contact_counts.contact_count, 0) as integer) as contact_count,
         source_ids.first_seen_at,
-        source_ids.is_deleted_everywhere
+        source_ids.is_deleted_everywhere,
+        -- survivorship provenance
+        golden.account_name_source,
+        golden.primary_domain_source,
+        golden.country_source,
+        golden.industry_source,
+        golden.owner_user_id_source as owner_source,
+        -- firmographics and ownership
+        cast({{ dbt.safe_cast('golden.employee_count', 'integer') }} as integer) as employee_count,
+        size_bands.size_band as company_size_band,
+        golden.billing_email,
+        owners.role_name as owner_role,
+        -- billing (Stripe owns revenue)
+        billing.billing_interval,
+        billing.last_plan,
+        billing.products,
+        cast(coalesce(billing.arr, 0) as decimal(18, 2)) as arr,
+        cast(coalesce(billing.live_subscription_count, 0) as integer) as live_subscription_count,
+        billing.first_subscription_at,
+        billing.last_subscription_at,
+        coalesce(billing.is_churned, false) as is_churned,
+        billing.churned_at,
+        cast(billing.tenure_days as integer) as tenure_days,
+        cast(billing.next_renewal_at as date) as next_renewal_date,
+        coalesce(billing.has_scheduled_cancellation, false) as has_scheduled_cancellation,
+        cast(coalesce(billing.lifetime_revenue_paid, 0) as decimal(18, 2)) as lifetime_revenue_paid,
+        cast(coalesce(billing.past_due_balance, 0) as decimal(18, 2)) as past_due_balance,
+        cast(coalesce(billing.past_due_invoice_count, 0) as integer) as past_due_invoice_count,
+        coalesce(billing.has_past_due_invoice, false) as has_past_due_invoice,
+        -- pipeline (CRM)
+        cast(coalesce(crm.open_opportunity_count, 0) as integer) as open_opportunity_count,
+        cast(coalesce(crm.open_opportunity_amount, 0) as decimal(18, 2)) as open_opportunity_amount,
+        crm.next_opportunity_close_date,
+        -- support (Zendesk)
+        cast(coalesce(support.ticket_count, 0) as integer) as ticket_count,
+        cast(coalesce(support.tickets_opened_last_90_days, 0) as integer) as tickets_opened_last_90_days,
+        cast(coalesce(support.open_ticket_count, 0) as integer) as open_ticket_count,
+        support.last_ticket_at,
+        support.median_first_reply_hours,
+        support.csat_average,
+        cast(coalesce(support.csat_count, 0) as integer) as csat_count,
+        -- last touch per team (every outbound message)
+        {% for team in ['marketing', 'customer_success', 'account_management', 'sales', 'support', 'billing'] %}
+            last_touch.last_touch_{{ team }}_at,
+        {% endfor %}
+        last_touch.last_touch_at,
+        last_touch.last_touch_team,
+        as_of.as_of_at
     from source_ids
-    inner join ranked as survivor
-        on source_ids.account_id = survivor.account_id and survivor.survivor_rank = 1
-    inner join ranked as domain_pick
-        on source_ids.account_id = domain_pick.account_id and domain_pick.domain_rank = 1
-    inner join ranked as country_pick
-        on source_ids.account_id = country_pick.account_id and country_pick.country_rank = 1
-    left join crm_ranked as crm
-        on source_ids.account_id = crm.account_id and crm.crm_rank = 1
+    cross join as_of
+    left join golden
+        on source_ids.account_id = golden.account_id
     left join owners
-        on crm.owner_user_id = owners.user_id
+        on golden.owner_user_id = owners.user_id
     left join billing
         on source_ids.account_id = billing.account_id
+    left join crm
+        on source_ids.account_id = crm.account_id
+    left join support
+        on source_ids.account_id = support.account_id
+    left join last_touch
+        on source_ids.account_id = last_touch.account_id
     left join contact_counts
         on source_ids.account_id = contact_counts.account_id
     left join country_regions
         on
-            upper(country_pick.country) = country_regions.country_code
-            or lower(country_pick.country) = lower(country_regions.country_name)
+            upper(golden.country) = country_regions.country_code
+            or lower(golden.country) = lower(country_regions.country_name)
+    left join size_bands
+        on
+            {{ dbt.safe_cast('golden.employee_count', 'integer') }} >= size_bands.min_employees
+            and (
+                {{ dbt.safe_cast('golden.employee_count', 'integer') }} <= size_bands.max_employees
+                or size_bands.max_employees is null
+            )
 )
 
 select * from final

@@ -1,0 +1,247 @@
+{#-
+  Billing facts per account, from Stripe (billing owns revenue): every Stripe customer of
+  the account cluster (deleted customers too: their payments were real) contributes.
+
+  - live subscription: status active, past_due or trialing, and not ended as of the data's
+    end; MRR counts active and past_due ones (a trial is not revenue yet).
+  - item MRR = quantity x unit amount, normalised to a month: year / 12, week x 52 / 12,
+    day x 365 / 12, divided by the interval count. Subscription items are read in their
+    latest version (an upgrade re-lands the same item with the new price / quantity).
+  - plan = product tier of the live item bringing the most MRR (paying items first) (price nickname without its
+    interval: 'Growth monthly' -> 'growth'), billing_interval its price's interval;
+    last_plan = the same for the most recently started subscription, live or not (a
+    churned account keeps its last plan there; plan is null).
+  - churned: the account had subscriptions and none is live; churned_at = the latest
+    ended_at (else canceled_at).
+  - lifetime_revenue_paid = succeeded charges minus their refunds (money received, net).
+  - past_due: invoices with status open and due_at before the data's end.
+-#}
+with
+
+as_of as (
+    select * from {{ ref('int_accounts__as_of') }}
+),
+
+account_clusters as (
+    select * from {{ ref('int_identity__account_clusters') }}
+),
+
+subscriptions as (
+    select * from {{ ref('stg_stripe__subscriptions') }}
+),
+
+subscription_items as (
+    select * from {{ ref('stg_stripe__subscription_items') }}
+),
+
+prices as (
+    select * from {{ ref('stg_stripe__prices') }}
+),
+
+invoices as (
+    select * from {{ ref('stg_stripe__invoices') }}
+),
+
+charges as (
+    select * from {{ ref('stg_stripe__charges') }}
+),
+
+customer_accounts as (
+    select
+        account_clusters.account_id,
+        substr(account_clusters.record_key, length('stripe:customer:') + 1) as customer_id
+    from account_clusters
+    where account_clusters.record_key like 'stripe:customer:%'
+),
+
+account_subscriptions as (
+    select
+        customer_accounts.account_id,
+        subscriptions.subscription_id,
+        subscriptions.status,
+        subscriptions.started_at,
+        subscriptions.current_period_end_at,
+        subscriptions.is_cancel_at_period_end,
+        coalesce(subscriptions.ended_at, subscriptions.canceled_at) as ended_at,
+        subscriptions.status in ('active', 'past_due', 'trialing')
+        and (subscriptions.ended_at is null or subscriptions.ended_at > as_of.as_of_at) as is_live,
+        subscriptions.status in ('active', 'past_due')
+        and (subscriptions.ended_at is null or subscriptions.ended_at > as_of.as_of_at) as is_revenue
+    from subscriptions
+    inner join customer_accounts
+        on subscriptions.customer_id = customer_accounts.customer_id
+    cross join as_of
+),
+
+items as (
+    select
+        account_subscriptions.account_id,
+        account_subscriptions.subscription_id,
+        account_subscriptions.started_at,
+        account_subscriptions.is_live,
+        account_subscriptions.is_revenue,
+        subscription_items.subscription_item_id,
+        subscription_items.quantity,
+        prices.recurring_interval as billing_interval,
+        {{ plan_from_price('prices.price_nickname', 'prices.product_id') }} as plan,
+        subscription_items.quantity * prices.unit_amount
+        * case prices.recurring_interval
+            when 'year' then 1.0 / 12
+            when 'week' then 52.0 / 12
+            when 'day' then 365.0 / 12
+            else 1.0
+        end
+        / nullif(prices.recurring_interval_count, 0) as item_mrr
+    from account_subscriptions
+    inner join subscription_items
+        on account_subscriptions.subscription_id = subscription_items.subscription_id
+    left join prices
+        on subscription_items.price_id = prices.price_id
+),
+
+ranked_live_items as (
+    select
+        account_id,
+        plan,
+        billing_interval,
+        row_number() over (
+            partition by account_id
+            order by
+                case when is_revenue then 0 else 1 end,
+                item_mrr desc nulls last,
+                plan asc,
+                subscription_item_id asc
+        ) as item_rank
+    from items
+    where is_live
+),
+
+ranked_latest_items as (
+    select
+        account_id,
+        plan,
+        row_number() over (
+            partition by account_id
+            order by started_at desc nulls last, item_mrr desc nulls last, subscription_item_id asc
+        ) as item_rank
+    from items
+),
+
+item_totals as (
+    select
+        account_id,
+        sum(case when is_revenue then item_mrr else 0 end) as mrr,
+        sum(case when is_live then quantity else 0 end) as seats,
+        {{ agg_distinct_list("case when is_live then plan end") }} as products
+    from items
+    group by account_id
+),
+
+subscription_totals as (
+    select
+        account_id,
+        count(*) as subscription_count,
+        sum(case when is_live then 1 else 0 end) as live_subscription_count,
+        min(started_at) as first_subscription_at,
+        max(started_at) as last_subscription_at,
+        max(ended_at) as last_ended_at,
+        min(
+            case when is_live and not is_cancel_at_period_end then current_period_end_at end
+        ) as next_renewal_at,
+        max(case when is_live and is_cancel_at_period_end then 1 else 0 end) = 1
+            as has_scheduled_cancellation
+    from account_subscriptions
+    group by account_id
+),
+
+payments as (
+    select
+        customer_accounts.account_id,
+        sum(charges.amount - coalesce(charges.amount_refunded, 0)) as lifetime_revenue_paid
+    from charges
+    inner join customer_accounts
+        on charges.customer_id = customer_accounts.customer_id
+    where charges.status = 'succeeded'
+    group by customer_accounts.account_id
+),
+
+past_due as (
+    select
+        customer_accounts.account_id,
+        count(*) as past_due_invoice_count,
+        sum(coalesce(invoices.amount_remaining, invoices.amount_due - invoices.amount_paid))
+            as past_due_balance
+    from invoices
+    inner join customer_accounts
+        on invoices.customer_id = customer_accounts.customer_id
+    cross join as_of
+    where
+        invoices.status = 'open'
+        and not invoices.is_deleted
+        and invoices.due_at < as_of.as_of_at
+    group by customer_accounts.account_id
+),
+
+billed_accounts as (
+    select account_id from account_subscriptions
+    union
+    select account_id from payments
+    union
+    select account_id from past_due
+),
+
+joined as (
+    select
+        billed_accounts.account_id,
+        live_item.plan,
+        live_item.billing_interval,
+        latest_item.plan as last_plan,
+        item_totals.products,
+        cast(coalesce(item_totals.seats, 0) as integer) as seats,
+        cast(coalesce(item_totals.mrr, 0) as decimal(18, 2)) as mrr,
+        cast(12 * coalesce(item_totals.mrr, 0) as decimal(18, 2)) as arr,
+        cast(coalesce(subscription_totals.subscription_count, 0) as integer) as subscription_count,
+        cast(coalesce(subscription_totals.live_subscription_count, 0) as integer)
+            as live_subscription_count,
+        subscription_totals.first_subscription_at,
+        subscription_totals.last_subscription_at,
+        coalesce(subscription_totals.live_subscription_count, 0) = 0
+        and coalesce(subscription_totals.subscription_count, 0) > 0 as is_churned,
+        case
+            when
+                coalesce(subscription_totals.live_subscription_count, 0) = 0
+                and coalesce(subscription_totals.subscription_count, 0) > 0
+                then subscription_totals.last_ended_at
+        end as churned_at,
+        subscription_totals.next_renewal_at,
+        coalesce(subscription_totals.has_scheduled_cancellation, false) as has_scheduled_cancellation,
+        cast(coalesce(payments.lifetime_revenue_paid, 0) as decimal(18, 2)) as lifetime_revenue_paid,
+        cast(coalesce(past_due.past_due_balance, 0) as decimal(18, 2)) as past_due_balance,
+        cast(coalesce(past_due.past_due_invoice_count, 0) as integer) as past_due_invoice_count,
+        coalesce(past_due.past_due_invoice_count, 0) > 0 as has_past_due_invoice,
+        as_of.as_of_at
+    from billed_accounts
+    cross join as_of
+    left join ranked_live_items as live_item
+        on billed_accounts.account_id = live_item.account_id and live_item.item_rank = 1
+    left join ranked_latest_items as latest_item
+        on billed_accounts.account_id = latest_item.account_id and latest_item.item_rank = 1
+    left join item_totals
+        on billed_accounts.account_id = item_totals.account_id
+    left join subscription_totals
+        on billed_accounts.account_id = subscription_totals.account_id
+    left join payments
+        on billed_accounts.account_id = payments.account_id
+    left join past_due
+        on billed_accounts.account_id = past_due.account_id
+),
+
+final as (
+    select
+        *,
+        {{ dbt.datediff('first_subscription_at', 'coalesce(churned_at, as_of_at)', 'day') }}
+            as tenure_days
+    from joined
+)
+
+select * from final
