@@ -1,0 +1,151 @@
+{#-
+  Journey-stage helpers (issue 5): a portable integer generator for day spines, and the
+  compile-time translation of the seed `journey_stage_rules` into one case expression.
+-#}
+
+{#-
+  Integers 0 .. upper_bound - 1 as a subquery with one column `n`, from cross joins of a
+  ten-row digit table: plain ANSI SQL, so it runs on DuckDB and Spark alike.
+  upper_bound is a Python integer known at compile time.
+-#}
+{% macro integer_series(upper_bound) -%}
+    {%- set digits = [] -%}
+    {%- set ns = namespace(power=1) -%}
+    {%- for _ in range(12) -%}
+        {%- if ns.power < upper_bound -%}
+            {%- do digits.append(ns.power) -%}
+            {%- set ns.power = ns.power * 10 -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if digits | length == 0 -%}{%- do digits.append(1) -%}{%- endif -%}
+    select
+        {% for power in digits -%}
+            digits_{{ loop.index }}.digit * {{ power }}{{ ' +' if not loop.last }}
+        {% endfor -%}
+        as n
+    from
+        {% for power in digits -%}
+            (
+                select 0 as digit union all select 1 union all select 2 union all select 3
+                union all select 4 union all select 5 union all select 6 union all select 7
+                union all select 8 union all select 9
+            ) as digits_{{ loop.index }}{{ ',' if not loop.last }}
+        {% endfor -%}
+    where
+        {% for power in digits -%}
+            digits_{{ loop.index }}.digit * {{ power }}{{ ' +' if not loop.last }}
+        {% endfor -%}
+        < {{ upper_bound }}
+{%- endmacro %}
+
+
+{#-
+  The journey_stage_rules seed as a list of dicts (stage, precedence, condition_sql),
+  ordered by precedence. Read from the warehouse at execution time; while dbt only parses
+  (execute is false) or before the seed is loaded it returns an empty list, and the case
+  expression falls back to 'unclassified' (which the accepted_values tests reject).
+-#}
+{% macro journey_stage_rules() -%}
+    {%- set rules = [] -%}
+    {%- if execute -%}
+        {#- the seed's relation from the graph; unit tests have no graph: target defaults -#}
+        {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
+            | selectattr('name', 'equalto', 'journey_stage_rules') | list -%}
+        {%- if seed_nodes | length == 1 -%}
+            {%- set relation = adapter.get_relation(
+                database=seed_nodes[0].database,
+                schema=seed_nodes[0].schema,
+                identifier=seed_nodes[0].alias) -%}
+        {%- else -%}
+            {%- set relation = adapter.get_relation(
+                database=target.database, schema=target.schema, identifier='journey_stage_rules') -%}
+        {%- endif -%}
+        {%- if relation is not none -%}
+            {%- set result = run_query(
+                'select rule_id, stage, precedence, condition_sql from ' ~ relation
+                ~ ' where is_active order by precedence, rule_id') -%}
+            {%- for row in result.rows -%}
+                {%- do rules.append({'rule_id': row[0], 'stage': row[1],
+                    'precedence': row[2], 'condition_sql': row[3]}) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(rules) }}
+{%- endmacro %}
+
+
+{#- Reject anything in a rule's predicate that is not a plain boolean expression. -#}
+{% macro validate_stage_predicate(rule_id, stage, condition_sql) -%}
+    {%- set lowered = ' ' ~ (condition_sql | lower | replace('\n', ' ') | replace('(', ' ( ')) ~ ' ' -%}
+    {%- for name in [rule_id, stage] -%}
+        {%- if name is none or not modules.re.match('^[a-z][a-z0-9_]*$', name) -%}
+            {{ exceptions.raise_compiler_error("journey_stage_rules: bad rule_id or stage '" ~ name ~ "'") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if condition_sql is none or (condition_sql | trim) == '' -%}
+        {{ exceptions.raise_compiler_error("journey_stage_rules: stage '" ~ stage ~ "' has no condition_sql") }}
+    {%- endif -%}
+    {%- for forbidden in [';', '--', '/*', ' select ', ' from ', ' drop ', ' insert ', ' delete ', ' update ', ' create ', ' attach ', ' copy ', ' pragma ', ' call '] -%}
+        {%- if forbidden in lowered -%}
+            {{ exceptions.raise_compiler_error(
+                "journey_stage_rules: condition of stage '" ~ stage ~ "' contains '"
+                ~ (forbidden | trim) ~ "'; a condition is a boolean expression over daily-state columns") }}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#-
+  `case when <rule 1> then 'stage 1' when <rule 2> ... else 'unclassified' end`, rules in
+  precedence order: the first matching rule wins. column = 'stage' gives the stage name,
+  column = 'rule' the rule_id that matched ('no_rule_matched' in the fallback).
+  A null predicate result counts as no match.
+-#}
+{% macro journey_stage_case(column='stage') -%}
+    {%- set rules = journey_stage_rules() -%}
+    {%- if rules | length == 0 -%}
+        {{ "'unclassified'" if column == 'stage' else "'no_rule_matched'" }}
+    {%- else -%}
+    case
+        {%- for rule in rules %}
+            {%- do validate_stage_predicate(rule.rule_id, rule.stage, rule.condition_sql) %}
+        when coalesce(({{ rule.condition_sql }}), false) then
+            {%- if column == 'stage' %} '{{ rule.stage }}'
+            {%- else %} '{{ rule.rule_id }}'
+            {%- endif %}
+        {%- endfor %}
+        else {{ "'unclassified'" if column == 'stage' else "'no_rule_matched'" }}
+    end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Median of a group (aggregate). -#}
+{% macro median_value(column) -%}
+    {{ return(adapter.dispatch('median_value', 'clearinghouse')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__median_value(column) -%}
+    median({{ column }})
+{%- endmacro %}
+
+{% macro spark__median_value(column) -%}
+    percentile({{ column }}, 0.5)
+{%- endmacro %}
+
+
+{#- Values of a group joined by separator in sort_key order (aggregate); sort_key unique per group. -#}
+{% macro agg_ordered_string(column, sort_key, separator) -%}
+    {{ return(adapter.dispatch('agg_ordered_string', 'clearinghouse')(column, sort_key, separator)) }}
+{%- endmacro %}
+
+{% macro duckdb__agg_ordered_string(column, sort_key, separator) -%}
+    string_agg({{ column }}, '{{ separator }}' order by {{ sort_key }})
+{%- endmacro %}
+
+{% macro spark__agg_ordered_string(column, sort_key, separator) -%}
+    concat_ws('{{ separator }}', transform(
+        array_sort(collect_list(named_struct('k', {{ sort_key }}, 'v', {{ column }}))),
+        entry -> entry.v
+    ))
+{%- endmacro %}

@@ -1,0 +1,20 @@
+{#- Each account's journey stage on the data's last day, since when, and the rule that put it
+    there. For dim_accounts. -#}
+with
+
+history as (
+    select * from {{ ref('fct_account_stage_history') }}
+),
+
+final as (
+    select
+        account_id,
+        journey_stage,
+        entered_at as stage_entered_at,
+        entry_rule as stage_rule,
+        days_in_stage as days_in_current_stage
+    from history
+    where is_current
+)
+
+select * from final

@@ -1,0 +1,134 @@
+{#-
+  One row per (account, day) from the account's first activity to the data's end. First
+  activity = the earliest of: a source record created (CRM account, Stripe customer, Zendesk
+  organization), a subscription start, a ticket, an outbound message. The data's end is the
+  last day with an observed event (messages, HubSpot events, tickets, invoices,
+  subscription starts and ends): never the wall clock, so rebuilding the same exports gives
+  the same history. History is capped at var journey_max_history_days before the end.
+  The spine is dense (no missing day), so row-based windows over it are day windows.
+-#}
+{%- set max_days = var('journey_max_history_days', 3650) %}
+
+with
+
+account_records as (
+    select * from {{ ref('int_identity__account_records') }}
+),
+
+account_clusters as (
+    select * from {{ ref('int_identity__account_clusters') }}
+),
+
+subscriptions as (
+    select * from {{ ref('stg_stripe__subscriptions') }}
+),
+
+invoices as (
+    select * from {{ ref('stg_stripe__invoices') }}
+),
+
+tickets as (
+    select * from {{ ref('int_support__tickets') }}
+),
+
+communications as (
+    select * from {{ ref('fct_communications') }}
+),
+
+email_events as (
+    select * from {{ ref('stg_hubspot__email_events') }}
+),
+
+observed_events as (
+    select max(sent_at) as observed_at from communications
+    union all
+    select max(occurred_at) as observed_at from email_events
+    union all
+    select max(created_at) as observed_at from tickets
+    union all
+    select max(created_at) as observed_at from invoices
+    union all
+    select max(started_at) as observed_at from subscriptions
+    union all
+    select max(ended_at) as observed_at from subscriptions
+),
+
+data_end as (
+    select cast(max(observed_at) as date) as data_end_date
+    from observed_events
+),
+
+activity as (
+    select
+        account_clusters.account_id,
+        account_records.created_at as activity_at
+    from account_records
+    inner join account_clusters
+        on account_records.record_key = account_clusters.record_key
+    union all
+    select
+        account_clusters.account_id,
+        subscriptions.started_at as activity_at
+    from subscriptions
+    inner join account_clusters
+        on 'stripe:customer:' || subscriptions.customer_id = account_clusters.record_key
+    union all
+    select
+        account_id,
+        created_at as activity_at
+    from tickets
+    where account_id is not null
+    union all
+    select
+        account_id,
+        min(sent_at) as activity_at
+    from communications
+    where account_id is not null
+    group by account_id
+),
+
+accounts as (
+    select
+        account_clusters.account_id,
+        data_end.data_end_date,
+        cast(min(activity.activity_at) as date) as first_activity_date
+    from account_clusters
+    cross join data_end
+    left join activity
+        on account_clusters.account_id = activity.account_id
+    group by account_clusters.account_id, data_end.data_end_date
+),
+
+bounded as (
+    select
+        account_id,
+        data_end_date,
+        case
+            when first_activity_date is null or first_activity_date > data_end_date
+                then data_end_date
+            when first_activity_date
+                < cast({{ dbt.dateadd('day', -max_days, 'data_end_date') }} as date)
+                then cast({{ dbt.dateadd('day', -max_days, 'data_end_date') }} as date)
+            else first_activity_date
+        end as first_activity_date
+    from accounts
+),
+
+day_numbers as (
+    {{ integer_series(max_days + 1) }}
+),
+
+final as (
+    select
+        bounded.account_id,
+        cast({{ dbt.dateadd('day', 'day_numbers.n', 'bounded.first_activity_date') }} as date)
+            as state_date,
+        cast(day_numbers.n as integer) as day_number,
+        bounded.first_activity_date,
+        bounded.data_end_date
+    from bounded
+    inner join day_numbers
+        on day_numbers.n <= {{ dbt.datediff('bounded.first_activity_date', 'bounded.data_end_date', 'day') }}
+)
+
+select * from final
