@@ -59,20 +59,6 @@
 {%- endmacro %}
 
 
-{#- Median of a numeric expression (aggregate). -#}
-{% macro median_of(expression) -%}
-    {{ return(adapter.dispatch('median_of', 'clearinghouse')(expression)) }}
-{%- endmacro %}
-
-{% macro duckdb__median_of(expression) -%}
-    median({{ expression }})
-{%- endmacro %}
-
-{% macro spark__median_of(expression) -%}
-    percentile({{ expression }}, 0.5)
-{%- endmacro %}
-
-
 {#-
   The product tier of a Stripe price from its nickname: lower-case, billing-interval words
   removed ('Growth monthly' -> 'growth', 'Enterprise - Annual' -> 'enterprise'); the

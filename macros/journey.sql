@@ -1,43 +1,6 @@
 {#-
-  Journey-stage helpers (issue 5): a portable integer generator for day spines, and the
-  compile-time translation of the seed `journey_stage_rules` into one case expression.
+  Journey-stage helpers: the compile-time translation of the seed `journey_stage_rules` into one case expression.
 -#}
-
-{#-
-  Integers 0 .. upper_bound - 1 as a subquery with one column `n`, from cross joins of a
-  ten-row digit table: plain ANSI SQL, so it runs on DuckDB and Spark alike.
-  upper_bound is a Python integer known at compile time.
--#}
-{% macro integer_series(upper_bound) -%}
-    {%- set digits = [] -%}
-    {%- set ns = namespace(power=1) -%}
-    {%- for _ in range(12) -%}
-        {%- if ns.power < upper_bound -%}
-            {%- do digits.append(ns.power) -%}
-            {%- set ns.power = ns.power * 10 -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if digits | length == 0 -%}{%- do digits.append(1) -%}{%- endif -%}
-    select
-        {% for power in digits -%}
-            digits_{{ loop.index }}.digit * {{ power }}{{ ' +' if not loop.last }}
-        {% endfor -%}
-        as n
-    from
-        {% for power in digits -%}
-            (
-                select 0 as digit union all select 1 union all select 2 union all select 3
-                union all select 4 union all select 5 union all select 6 union all select 7
-                union all select 8 union all select 9
-            ) as digits_{{ loop.index }}{{ ',' if not loop.last }}
-        {% endfor -%}
-    where
-        {% for power in digits -%}
-            digits_{{ loop.index }}.digit * {{ power }}{{ ' +' if not loop.last }}
-        {% endfor -%}
-        < {{ upper_bound }}
-{%- endmacro %}
-
 
 {#-
   The journey_stage_rules seed as a list of dicts (stage, precedence, condition_sql),
@@ -117,35 +80,4 @@
         else {{ "'unclassified'" if column == 'stage' else "'no_rule_matched'" }}
     end
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- Median of a group (aggregate). -#}
-{% macro median_value(column) -%}
-    {{ return(adapter.dispatch('median_value', 'clearinghouse')(column)) }}
-{%- endmacro %}
-
-{% macro duckdb__median_value(column) -%}
-    median({{ column }})
-{%- endmacro %}
-
-{% macro spark__median_value(column) -%}
-    percentile({{ column }}, 0.5)
-{%- endmacro %}
-
-
-{#- Values of a group joined by separator in sort_key order (aggregate); sort_key unique per group. -#}
-{% macro agg_ordered_string(column, sort_key, separator) -%}
-    {{ return(adapter.dispatch('agg_ordered_string', 'clearinghouse')(column, sort_key, separator)) }}
-{%- endmacro %}
-
-{% macro duckdb__agg_ordered_string(column, sort_key, separator) -%}
-    string_agg({{ column }}, '{{ separator }}' order by {{ sort_key }})
-{%- endmacro %}
-
-{% macro spark__agg_ordered_string(column, sort_key, separator) -%}
-    concat_ws('{{ separator }}', transform(
-        array_sort(collect_list(named_struct('k', {{ sort_key }}, 'v', {{ column }}))),
-        entry -> entry.v
-    ))
 {%- endmacro %}

@@ -42,7 +42,7 @@ final as (
         cast(sum(case when is_last_90_days then 1 else 0 end) as integer) as tickets_opened_last_90_days,
         cast(sum(case when is_open then 1 else 0 end) as integer) as open_ticket_count,
         max(created_at) as last_ticket_at,
-        cast({{ median_of('first_reply_hours') }} as double) as median_first_reply_hours,
+        cast({{ median_value('first_reply_hours') }} as double) as median_first_reply_hours,
         cast(avg(satisfaction_score) as double) as csat_average,
         cast(count(satisfaction_score) as integer) as csat_count
     from account_tickets

@@ -37,6 +37,10 @@ last_touch as (
     select * from {{ ref('int_accounts__last_touch') }}
 ),
 
+current_stage as (
+    select * from {{ ref('int_accounts__current_stage') }}
+),
+
 as_of as (
     select * from {{ ref('int_accounts__as_of') }}
 ),
@@ -195,6 +199,10 @@ final as (
         {% endfor %}
         last_touch.last_touch_at,
         last_touch.last_touch_team,
+        -- journey (seed journey_stage_rules, daily state)
+        current_stage.journey_stage,
+        current_stage.stage_entered_at,
+        current_stage.stage_rule,
         as_of.as_of_at
     from source_ids
     cross join as_of
@@ -210,6 +218,8 @@ final as (
         on source_ids.account_id = support.account_id
     left join last_touch
         on source_ids.account_id = last_touch.account_id
+    left join current_stage
+        on source_ids.account_id = current_stage.account_id
     left join contact_counts
         on source_ids.account_id = contact_counts.account_id
     left join country_regions

@@ -6,7 +6,7 @@
   at midnight closing the day. Tickets count for their current assignee (Zendesk keeps no
   assignment history); unassigned tickets count for teammate `unassigned` of their team.
   Days run from the teammate's first item to the day of data_end_at. Counted with
-  +1 / -1 events per day and a running sum over a day spine (digits cross-joined, no
+  +1 / -1 events per day and a running sum over a day spine (macro integer_series, no
   recursion), never by expanding each item over its days.
   Swamped: open_items >= var workload_swamped_min_items (default 5) and at least
   var workload_swamped_percentile (default 0.9) of the team's teammate-days carry fewer
@@ -64,47 +64,15 @@ bounds as (
     ) as times
 ),
 
-digits as (
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-),
-
 numbers as (
-    select
-        ones.digit
-        + 10 * tens.digit
-        + 100 * hundreds.digit
-        + 1000 * thousands.digit
-        + 10000 * ten_thousands.digit as day_offset
-    from digits as ones
-    cross join digits as tens
-    cross join digits as hundreds
-    cross join digits as thousands
-    cross join digits as ten_thousands
+    {{ integer_series(100000) }}
 ),
 
 days as (
-    select cast({{ dbt.dateadd('day', 'numbers.day_offset', 'bounds.first_day') }} as date) as workload_date
+    select cast({{ dbt.dateadd('day', 'numbers.n', 'bounds.first_day') }} as date) as workload_date
     from numbers
     cross join bounds
-    where numbers.day_offset <= {{ dbt.datediff('bounds.first_day', 'bounds.last_day', 'day') }}
+    where numbers.n <= {{ dbt.datediff('bounds.first_day', 'bounds.last_day', 'day') }}
 ),
 
 events as (
