@@ -24,23 +24,15 @@
         {'attribute': 'billing_email', 'rule': 'most_recent_non_null', 'source_order': 'stripe'},
     ] %}
     {% set rows = var('survivorship_rules', none) %}
-    {% if rows is none and execute %}
-        {% set seed = ref('survivorship_rules') %}
-        {#- in a unit test the ref is a fixture CTE, not a table: keep the defaults -#}
-        {% if seed.database is not none and seed.schema is not none and seed.identifier is not none %}
-            {% set existing = adapter.get_relation(
-                database=seed.database, schema=seed.schema, identifier=seed.identifier) %}
-            {% if existing is not none %}
-                {% set query %}
-                    select attribute, rule, source_order from {{ seed }} order by attribute
-                {% endset %}
-                {% set table = run_query(query) %}
-                {% set rows = [] %}
-                {% for row in table.rows %}
-                    {% do rows.append({'attribute': row[0], 'rule': row[1], 'source_order': row[2]}) %}
-                {% endfor %}
-            {% endif %}
-        {% endif %}
+    {% set seed = queryable_seed('survivorship_rules') if rows is none else none %}
+    {% if seed is not none %}
+        {% set query %}
+            select attribute, rule, source_order from {{ seed }} order by attribute
+        {% endset %}
+        {% set rows = [] %}
+        {% for row in run_query(query).rows %}
+            {% do rows.append({'attribute': row[0], 'rule': row[1], 'source_order': row[2]}) %}
+        {% endfor %}
     {% endif %}
     {% set rules = {} %}
     {% for row in defaults + (rows or []) %}

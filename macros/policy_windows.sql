@@ -7,25 +7,12 @@
   be read: sizes fall back to the default and checks pass.
 -#}
 
-{#- The seed relation when it can be queried now, else none. -#}
-{% macro policy_seed_relation() -%}
-    {% if not execute %}
-        {{ return(none) }}
-    {% endif %}
-    {% set seed = ref('communication_policies') %}
-    {% if seed.database is none or seed.schema is none or seed.identifier is none %}
-        {{ return(none) }}
-    {% endif %}
-    {{ return(adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.identifier)) }}
-{%- endmacro %}
-
-
 {#-
   The distinct, non-null integer values of `column` (e.g. window_days, window_hours) over
   the active rules of one type that also match `condition` (SQL over the seed's columns).
 -#}
 {% macro policy_window_sizes(column, rule_type, condition='true', default=[7]) -%}
-    {% set seed = policy_seed_relation() %}
+    {% set seed = queryable_seed('communication_policies') %}
     {% if seed is none %}
         {{ return(default) }}
     {% endif %}
@@ -49,7 +36,7 @@
   `condition`: a combination the model does not support.
 -#}
 {% macro assert_no_policy_rules(rule_type, condition, explanation) -%}
-    {% set seed = policy_seed_relation() %}
+    {% set seed = queryable_seed('communication_policies') %}
     {% if seed is not none %}
         {% set query %}
             select rule_id

@@ -64,7 +64,9 @@ counted as (
 ),
 
 windowed as (
-    {% for days in policy_window_days('rolling_cap') %}
+    {% for days in policy_window_sizes(
+        'window_days', 'rolling_cap', "scope = 'contact' and coalesce(window_kind, 'rolling') = 'rolling'"
+    ) %}
         select
             counted.*,
             count(*) over rolling_window as messages_in_window,
