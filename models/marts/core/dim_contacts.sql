@@ -2,7 +2,9 @@
   One golden record per contact (person). Survivorship: email, name and title from the
   CRM, then HubSpot, then Zendesk, then Stripe (live records before deleted ones, oldest
   first); the account from int_identity__contact_accounts; opted out when any system says
-  so, since the earliest unsubscribe event we know of.
+  so, since the earliest unsubscribe event we know of. Persona (seed persona_rules),
+  engagement (last 30/90 days, score, trend) and messages received (last 7/30/90 days by
+  team) come from models/intermediate/engagement.
 -#}
 with
 
@@ -28,6 +30,18 @@ accounts as (
 
 country_regions as (
     select * from {{ ref('country_regions') }}
+),
+
+personas as (
+    select * from {{ ref('int_contacts__personas') }}
+),
+
+engagement as (
+    select * from {{ ref('int_contacts__engagement') }}
+),
+
+messages_received as (
+    select * from {{ ref('int_contacts__messages_received') }}
 ),
 
 records as (
@@ -120,6 +134,18 @@ consent as (
     group by contact_id
 ),
 
+first_dated_opt_out as (
+    select
+        contact_id,
+        opt_out_source as opted_out_source_first,
+        row_number() over (
+            partition by contact_id
+            order by opted_out_at, opt_out_source
+        ) as opt_out_rank
+    from opt_outs
+    where opted_out_at is not null
+),
+
 final as (
     select
         source_ids.contact_id,
@@ -149,7 +175,48 @@ final as (
         source_ids.stripe_customer_ids,
         cast(source_ids.source_record_count as integer) as source_record_count,
         source_ids.first_seen_at,
-        source_ids.is_deleted_everywhere
+        source_ids.is_deleted_everywhere,
+        first_dated_opt_out.opted_out_source_first,
+        personas.persona,
+        personas.persona_rule,
+        personas.is_billing_contact,
+        messages_received.messages_7d_total,
+        messages_received.messages_7d_marketing,
+        messages_received.messages_7d_customer_success,
+        messages_received.messages_7d_account_management,
+        messages_received.messages_7d_sales,
+        messages_received.messages_7d_support,
+        messages_received.messages_7d_billing,
+        messages_received.messages_30d_total,
+        messages_received.messages_30d_marketing,
+        messages_received.messages_30d_customer_success,
+        messages_received.messages_30d_account_management,
+        messages_received.messages_30d_sales,
+        messages_received.messages_30d_support,
+        messages_received.messages_30d_billing,
+        messages_received.messages_90d_total,
+        messages_received.messages_90d_marketing,
+        messages_received.messages_90d_customer_success,
+        messages_received.messages_90d_account_management,
+        messages_received.messages_90d_sales,
+        messages_received.messages_90d_support,
+        messages_received.messages_90d_billing,
+        messages_received.last_touch_at,
+        messages_received.last_touch_team,
+        engagement.opens_30d,
+        engagement.opens_90d,
+        engagement.clicks_30d,
+        engagement.clicks_90d,
+        engagement.replies_30d,
+        engagement.replies_90d,
+        engagement.meetings_30d,
+        engagement.meetings_90d,
+        engagement.tickets_30d,
+        engagement.tickets_90d,
+        engagement.engagement_score,
+        engagement.engagement_trend,
+        engagement.last_engaged_at,
+        engagement.as_of_at as activity_as_of_at
     from source_ids
     inner join ranked as email_pick
         on source_ids.contact_id = email_pick.contact_id and email_pick.email_rank = 1
@@ -173,6 +240,14 @@ final as (
         on accounts.country = account_country.country_code
     left join consent
         on source_ids.contact_id = consent.contact_id
+    left join first_dated_opt_out
+        on source_ids.contact_id = first_dated_opt_out.contact_id and first_dated_opt_out.opt_out_rank = 1
+    left join personas
+        on source_ids.contact_id = personas.contact_id
+    left join engagement
+        on source_ids.contact_id = engagement.contact_id
+    left join messages_received
+        on source_ids.contact_id = messages_received.contact_id
 )
 
 select * from final

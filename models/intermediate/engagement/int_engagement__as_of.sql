@@ -1,0 +1,30 @@
+{#-
+  The "as of" instant of every activity window (engagement, messages received): the
+  latest timestamp seen in the data (messages and engagement events), never now(), so a
+  rebuild of the same exports gives the same numbers. One row.
+-#}
+with
+
+messages as (
+    select * from {{ ref('int_communications__messages') }}
+),
+
+events as (
+    select * from {{ ref('int_engagement__events') }}
+),
+
+latest as (
+    select max(sent_at) as latest_at
+    from messages
+    where quarantine_reason is null
+    union all
+    select max(occurred_at) as latest_at
+    from events
+),
+
+final as (
+    select max(latest_at) as as_of_at
+    from latest
+)
+
+select * from final
