@@ -37,6 +37,10 @@ last_touch as (
     select * from {{ ref('int_accounts__last_touch') }}
 ),
 
+engagement as (
+    select * from {{ ref('int_accounts__engagement') }}
+),
+
 current_stage as (
     select * from {{ ref('int_accounts__current_stage') }}
 ),
@@ -199,6 +203,11 @@ final as (
         {% endfor %}
         last_touch.last_touch_at,
         last_touch.last_touch_team,
+        -- engagement (int_accounts__engagement; as of the data's end)
+        cast(engagement.engagement_score as double) as engagement_score,
+        engagement.engagement_trend,
+        cast(engagement.engaged_contacts_30d as integer) as engaged_contacts_30d,
+        engagement.last_engaged_at,
         -- journey (seed journey_stage_rules, daily state)
         current_stage.journey_stage,
         current_stage.stage_entered_at,
@@ -220,6 +229,8 @@ final as (
         on source_ids.account_id = last_touch.account_id
     left join current_stage
         on source_ids.account_id = current_stage.account_id
+    left join engagement
+        on source_ids.account_id = engagement.account_id
     left join contact_counts
         on source_ids.account_id = contact_counts.account_id
     left join country_regions
