@@ -39,22 +39,12 @@
 
 {#- Reject anything in a rule's predicate that is not a plain boolean expression. -#}
 {% macro validate_stage_predicate(rule_id, stage, condition_sql) -%}
-    {%- set lowered = ' ' ~ (condition_sql | lower | replace('\n', ' ') | replace('(', ' ( ')) ~ ' ' -%}
     {%- for name in [rule_id, stage] -%}
         {%- if name is none or not modules.re.match('^[a-z][a-z0-9_]*$', name) -%}
             {{ exceptions.raise_compiler_error("journey_stage_rules: bad rule_id or stage '" ~ name ~ "'") }}
         {%- endif -%}
     {%- endfor -%}
-    {%- if condition_sql is none or (condition_sql | trim) == '' -%}
-        {{ exceptions.raise_compiler_error("journey_stage_rules: stage '" ~ stage ~ "' has no condition_sql") }}
-    {%- endif -%}
-    {%- for forbidden in [';', '--', '/*', ' select ', ' from ', ' drop ', ' insert ', ' delete ', ' update ', ' create ', ' attach ', ' copy ', ' pragma ', ' call '] -%}
-        {%- if forbidden in lowered -%}
-            {{ exceptions.raise_compiler_error(
-                "journey_stage_rules: condition of stage '" ~ stage ~ "' contains '"
-                ~ (forbidden | trim) ~ "'; a condition is a boolean expression over daily-state columns") }}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- do validate_seed_predicate('journey_stage_rules', stage, condition_sql) -%}
 {%- endmacro %}
 
 

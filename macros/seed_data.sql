@@ -19,3 +19,24 @@
     {{ return(adapter.get_relation(
         database=seed.database, schema=seed.schema, identifier=seed.identifier)) }}
 {%- endmacro %}
+
+
+{#-
+  Fail the build unless `condition_sql` (a predicate written in a seed) is a plain boolean
+  expression: no statement separators, comments, sub-queries or DDL/DML keywords.
+  seed_name and label name the offending row in the error.
+-#}
+{% macro validate_seed_predicate(seed_name, label, condition_sql) -%}
+    {%- if condition_sql is none or (condition_sql | trim) == '' -%}
+        {{ exceptions.raise_compiler_error(seed_name ~ ": '" ~ label ~ "' has no condition") }}
+    {%- endif -%}
+    {%- set lowered = ' ' ~ (condition_sql | lower | replace('\n', ' ') | replace('(', ' ( ')) ~ ' ' -%}
+    {%- for forbidden in [';', '--', '/*', ' select ', ' from ', ' drop ', ' insert ', ' delete ',
+                          ' update ', ' create ', ' attach ', ' copy ', ' pragma ', ' call '] -%}
+        {%- if forbidden in lowered -%}
+            {{ exceptions.raise_compiler_error(
+                seed_name ~ ": the condition of '" ~ label ~ "' contains '" ~ (forbidden | trim)
+                ~ "'; a condition is a boolean expression over the documented columns") }}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}

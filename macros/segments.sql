@@ -1,0 +1,54 @@
+{#-
+  Segments as data: the active rows of seed `segment_definitions` (segment_id, predicate),
+  read at compile time, validated, and compiled into one `select` per segment over
+  int_segments__account_daily_attributes. Before the seed can be read (parsing, a fresh
+  database, unit tests) there are no segments and the membership models are empty.
+-#}
+{% macro segment_definitions() -%}
+    {% set definitions = [] %}
+    {% set seed = queryable_seed('segment_definitions') %}
+    {% if seed is not none %}
+        {% set query %}
+            select segment_id, predicate from {{ seed }}
+            where cast(is_active as boolean)
+            order by segment_id
+        {% endset %}
+        {% for row in run_query(query).rows %}
+            {% if not modules.re.match('^[a-z][a-z0-9_]*$', row[0] or '') %}
+                {{ exceptions.raise_compiler_error(
+                    "segment_definitions: bad segment_id '" ~ row[0] ~ "' (lower-case, digits, _)") }}
+            {% endif %}
+            {% do validate_seed_predicate('segment_definitions', row[0], row[1]) %}
+            {% do definitions.append({'segment_id': row[0], 'predicate': row[1]}) %}
+        {% endfor %}
+    {% endif %}
+    {{ return(definitions) }}
+{%- endmacro %}
+
+
+{#- One row per (segment, account, day) on which the account meets the segment's predicate. -#}
+{% macro segment_member_days(attributes_relation) -%}
+    {% set definitions = segment_definitions() %}
+    {% if definitions | length == 0 %}
+        select
+            cast(null as {{ dbt.type_string() }}) as segment_id,
+            account_id,
+            state_date,
+            day_number,
+            data_end_date
+        from {{ attributes_relation }}
+        where 1 = 0
+    {% else %}
+        {% for definition in definitions %}
+            select
+                '{{ definition.segment_id }}' as segment_id,
+                account_id,
+                state_date,
+                day_number,
+                data_end_date
+            from {{ attributes_relation }}
+            where coalesce(({{ definition.predicate }}), false)
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    {% endif %}
+{%- endmacro %}
