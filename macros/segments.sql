@@ -6,6 +6,15 @@
 -#}
 {% macro segment_definitions() -%}
     {% set definitions = [] %}
+    {#- a unit test (which cannot read a seed at compile time) passes rows through this var -#}
+    {% set overridden = var('segment_definitions', none) %}
+    {% if overridden is not none %}
+        {% for row in overridden %}
+            {% do validate_seed_predicate('segment_definitions', row['segment_id'], row['predicate']) %}
+            {% do definitions.append({'segment_id': row['segment_id'], 'predicate': row['predicate']}) %}
+        {% endfor %}
+        {{ return(definitions) }}
+    {% endif %}
     {% set seed = queryable_seed('segment_definitions') %}
     {% if seed is not none %}
         {% set query %}
