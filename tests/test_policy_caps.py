@@ -54,10 +54,12 @@ def _rules(warehouse, condition: str):
     )
 
 
-def _actual(warehouse, model: str) -> dict:
-    return {
-        (row[0], row[1]): row[2:] for row in warehouse.query(f"select {MODEL_COLUMNS} from {model}")
-    }
+def _actual(warehouse, model: str, condition: str) -> dict:
+    rows = warehouse.query(
+        f"select {MODEL_COLUMNS} from {model} "
+        f"where rule_id in (select rule_id from communication_policies where {condition})"
+    )
+    return {(row[0], row[1]): row[2:] for row in rows}
 
 
 def _brute_force_account_caps(messages, rules):
@@ -135,7 +137,7 @@ def _brute_force_collisions(messages, rules):
 
 CASES = {
     "account_caps": (
-        "int_policy__account_caps",
+        "int_policy__rolling_caps",
         "rule_type = 'rolling_cap' and scope = 'account'"
         " and coalesce(window_kind, 'rolling') = 'rolling'",
         _brute_force_account_caps,
@@ -160,7 +162,7 @@ def test_policy_model_matches_brute_force(demo_warehouse, case):
     rules = _rules(demo_warehouse, condition)
     assert rules, f"the seed has no active rule for {model}"
     expected = brute_force(messages, rules)
-    actual = _actual(demo_warehouse, model)
+    actual = _actual(demo_warehouse, model, condition)
     print(f"\n{model}: {len(actual)} violations on the demo data ({len(messages)} messages)")
     assert len(expected) > 0, "the demo data should break every rule type"
     missing = expected.keys() - actual.keys()

@@ -34,9 +34,7 @@ COLUMNS = ["email", "contact_id", "planned_at", "team", "category", "channel", "
 # which rules each rule model checks; any rule with rows in a model counts as covered too
 MODEL_COVERS = {
     "int_policy__rolling_caps": lambda rule: rule.rule_type == "rolling_cap"
-    and rule.scope == "contact" and (rule.window_kind or "rolling") == "rolling",
-    "int_policy__account_caps": lambda rule: rule.rule_type == "rolling_cap"
-    and rule.scope == "account" and (rule.window_kind or "rolling") == "rolling",
+    and (rule.window_kind or "rolling") == "rolling",
     "int_policy__calendar_week_caps": lambda rule: rule.rule_type == "rolling_cap"
     and rule.window_kind == "calendar_week",
     "int_policy__collisions": lambda rule: rule.rule_type == "cross_team_collision",

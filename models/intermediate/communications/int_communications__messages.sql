@@ -30,17 +30,12 @@ tasks as (
     select * from {{ ref('stg_salesforce__tasks') }}
 ),
 
-crm_users as (
-    select * from {{ ref('stg_salesforce__users') }}
+crm_user_teams as (
+    select * from {{ ref('int_crm__user_teams') }}
 ),
 
-crm_roles as (
-    select * from {{ ref('stg_salesforce__user_roles') }}
-),
 
-role_teams as (
-    select * from {{ ref('crm_role_teams') }}
-),
+
 
 team_categories as (
     select * from {{ ref('team_categories') }}
@@ -98,18 +93,6 @@ hubspot_messages as (
     left join campaign_types
         on email_campaigns.campaign_type = campaign_types.campaign_type
     where email_events.event_type = 'SENT' and not email_events.is_filtered_event
-),
-
-crm_user_teams as (
-    select
-        crm_users.user_id,
-        crm_users.full_name,
-        coalesce(role_teams.team, 'unassigned') as team
-    from crm_users
-    left join crm_roles
-        on crm_users.user_role_id = crm_roles.user_role_id
-    left join role_teams
-        on crm_roles.role_name = role_teams.role_name
 ),
 
 salesforce_messages as (

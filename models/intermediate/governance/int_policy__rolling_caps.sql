@@ -1,13 +1,16 @@
 {#-
-  Rolling cadence caps (rule_type rolling_cap, scope contact, window_kind rolling).
-  Message m to contact c violates rule r when the number of messages to c that r counts
-  (category in counted_categories, not in exempt_categories, channel in channels) with
-  sent_at in [m.sent_at - window_days, m.sent_at] -- both ends inclusive, messages at the
-  same instant all counted -- is greater than max_messages. One row per (message, rule),
-  with the window, its size, its teams and the ids of the messages in it.
-  Computed with one RANGE window per distinct window length (exact integer microseconds),
-  never a pairwise self-join: O(n log n) per rule for the sort, O(n) for the frames
-  (the lists of ids and teams are O(k log k) per message for k messages in its window).
+  Rolling cadence caps (rule_type rolling_cap, window_kind rolling or null), per contact or
+  per account. Scope contact: message m to contact c violates rule r when the messages to c
+  that r counts (category in counted_categories, not in exempt_categories, channel in
+  channels) with sent_at in [m.sent_at - window_days, m.sent_at] -- both ends inclusive,
+  messages at the same instant all counted -- number more than max_messages. Scope
+  account: the same, counting the messages to ANY contact of m's account (messages without
+  an account are neither counted nor checked). One row per (message, rule), with the
+  window, its size, its teams and the ids of the messages in it.
+  Computed with one RANGE window per distinct window length (exact integer microseconds)
+  partitioned by (rule, contact or account), never a pairwise self-join: O(n log n) per
+  rule for the sort, O(n) for the frames (the lists of ids and teams are O(k log k) per
+  message for k messages in its window).
 -#}
 with
 
@@ -24,6 +27,7 @@ rules as (
         rule_id,
         description as rule_description,
         severity,
+        scope,
         cast(window_days as integer) as window_days,
         cast(max_messages as integer) as max_messages,
         counted_categories,
@@ -33,7 +37,7 @@ rules as (
     where
         cast(is_active as boolean)
         and rule_type = 'rolling_cap'
-        and scope = 'contact'
+        and scope in ('contact', 'account')
         and coalesce(window_kind, 'rolling') = 'rolling'
 ),
 
@@ -42,6 +46,11 @@ counted as (
         rules.rule_id,
         rules.rule_description,
         rules.severity,
+        rules.scope,
+        case
+            when rules.scope = 'account' then communications.account_id
+            else communications.contact_id
+        end as scope_key,
         rules.window_days,
         rules.max_messages,
         communications.message_id,
@@ -60,7 +69,9 @@ counted as (
         on {{ list_contains('rules.counted_categories', 'communications.category') }}
             and not {{ list_contains('rules.exempt_categories', 'communications.category') }}
             and (rules.channels = '*' or {{ list_contains('rules.channels', 'communications.channel') }})
-    where communications.sent_at is not null
+    where
+        communications.sent_at is not null
+        and (rules.scope = 'contact' or communications.account_id is not null)
 ),
 
 windowed as (
@@ -76,7 +87,7 @@ windowed as (
         where counted.window_days = {{ days }}
         window
             rolling_window as (
-                partition by counted.rule_id, counted.contact_id
+                partition by counted.rule_id, counted.scope_key
                 order by counted.sent_at_us
                 range between {{ days * 86400 * 1000000 }} preceding and current row
             )
@@ -106,7 +117,9 @@ final as (
         ) as team_count_in_window,
         teams_in_window,
         message_ids_in_window,
-        cast(messages_in_window as {{ dbt.type_string() }}) || ' counted messages to this contact in the '
+        cast(messages_in_window as {{ dbt.type_string() }})
+        || case when scope = 'account' then ' counted messages to contacts of this account in the '
+            else ' counted messages to this contact in the ' end
         || cast(window_days as {{ dbt.type_string() }}) || ' days up to this one (cap '
         || cast(max_messages as {{ dbt.type_string() }}) || ')' as reason
     from windowed

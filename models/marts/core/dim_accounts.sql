@@ -49,17 +49,8 @@ as_of as (
     select * from {{ ref('int_accounts__as_of') }}
 ),
 
-crm_users as (
-    select * from {{ ref('stg_salesforce__users') }}
-),
 
-crm_roles as (
-    select * from {{ ref('stg_salesforce__user_roles') }}
-),
 
-role_teams as (
-    select * from {{ ref('crm_role_teams') }}
-),
 
 contact_accounts as (
     select * from {{ ref('int_identity__contact_accounts') }}
@@ -116,15 +107,11 @@ golden as (
 
 owners as (
     select
-        crm_users.user_id,
-        crm_users.full_name,
-        crm_roles.role_name,
-        coalesce(role_teams.team, 'unassigned') as team
-    from crm_users
-    left join crm_roles
-        on crm_users.user_role_id = crm_roles.user_role_id
-    left join role_teams
-        on crm_roles.role_name = role_teams.role_name
+        user_id,
+        full_name,
+        role_name,
+        team
+    from {{ ref('int_crm__user_teams') }}
 ),
 
 contact_counts as (

@@ -10,10 +10,6 @@ rolling_caps as (
     select * from {{ ref('int_policy__rolling_caps') }}
 ),
 
-account_caps as (
-    select * from {{ ref('int_policy__account_caps') }}
-),
-
 calendar_week_caps as (
     select * from {{ ref('int_policy__calendar_week_caps') }}
 ),
@@ -40,8 +36,6 @@ owner_not_looped as (
 
 unioned as (
     select * from rolling_caps
-    union all
-    select * from account_caps
     union all
     select * from calendar_week_caps
     union all

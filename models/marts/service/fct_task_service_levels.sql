@@ -14,17 +14,8 @@ tickets as (
     select * from {{ ref('int_support__tickets') }}
 ),
 
-crm_users as (
-    select * from {{ ref('stg_salesforce__users') }}
-),
 
-crm_roles as (
-    select * from {{ ref('stg_salesforce__user_roles') }}
-),
 
-role_teams as (
-    select * from {{ ref('crm_role_teams') }}
-),
 
 account_clusters as (
     select * from {{ ref('int_identity__account_clusters') }}
@@ -52,15 +43,7 @@ data_end as (
 ),
 
 crm_user_teams as (
-    select
-        crm_users.user_id,
-        crm_users.full_name,
-        coalesce(role_teams.team, 'unassigned') as team
-    from crm_users
-    left join crm_roles
-        on crm_users.user_role_id = crm_roles.user_role_id
-    left join role_teams
-        on crm_roles.role_name = role_teams.role_name
+    select * from {{ ref('int_crm__user_teams') }}
 ),
 
 final as (

@@ -32,17 +32,8 @@ zendesk_groups as (
     select * from {{ ref('stg_zendesk__groups') }}
 ),
 
-crm_users as (
-    select * from {{ ref('stg_salesforce__users') }}
-),
 
-crm_roles as (
-    select * from {{ ref('stg_salesforce__user_roles') }}
-),
 
-role_teams as (
-    select * from {{ ref('crm_role_teams') }}
-),
 
 accounts as (
     select * from {{ ref('dim_accounts') }}
@@ -71,19 +62,15 @@ data_end as (
 
 crm_user_teams as (
     select
-        crm_users.user_id,
-        crm_users.full_name,
-        lower(trim(crm_users.email)) as email,
-        coalesce(role_teams.team, 'unassigned') as team,
+        user_id,
+        full_name,
+        lower(trim(email)) as email,
+        team,
         row_number() over (
-            partition by lower(trim(crm_users.email))
-            order by crm_users.is_active desc, crm_users.created_at asc, crm_users.user_id asc
+            partition by lower(trim(email))
+            order by is_active desc, created_at asc, user_id asc
         ) as email_rank
-    from crm_users
-    left join crm_roles
-        on crm_users.user_role_id = crm_roles.user_role_id
-    left join role_teams
-        on crm_roles.role_name = role_teams.role_name
+    from {{ ref('int_crm__user_teams') }}
 ),
 
 agents as (
