@@ -6,6 +6,7 @@ and the pre-send decisions must never let a violation through."""
 from __future__ import annotations
 
 import csv
+import shutil
 import tempfile
 from collections import Counter
 from datetime import datetime, timedelta
@@ -178,17 +179,23 @@ def test_bad_rows_land_in_errors_with_reasons(state, tmp_path):
 
 
 def test_ambiguous_email_is_an_error(state, tmp_path):
-    with duckdb.connect(str(state.db), read_only=True) as connection:
+    """A shared address (one email, several contacts) is reported, never guessed. The demo
+    data has none, so a copy of the warehouse gets one: an email marked as shared."""
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(state.db, db)
+    with duckdb.connect(str(db)) as connection:
         shared = connection.execute(
-            "select email from int_identity__contact_emails where contact_count > 1 limit 1"
-        ).fetchone()
-    if shared is None:
-        pytest.skip("no shared email in the demo data")
+            "select email from int_identity__contact_emails order by email limit 1"
+        ).fetchall()[0][0]
+        connection.execute(
+            "update int_identity__contact_emails set contact_count = 2 where email = ?", [shared]
+        )
     at = state.end + timedelta(days=1)
-    rows = [{"email": shared[0], "planned_at": f"{at}", "team": "marketing",
+    rows = [{"email": shared, "planned_at": f"{at}", "team": "marketing",
              "category": "promotional", "channel": "email"}]
-    result = presend(_write(tmp_path / "plan.csv", rows), tmp_path / "out", state.db)
+    result = presend(_write(tmp_path / "plan.csv", rows), tmp_path / "out", db)
     assert list(result.errors["error"]) == ["ambiguous_recipient_email"]
+    assert result.allowed.empty and result.suppressed.empty
 
 
 def test_normalisation_matches_the_warehouse_macros():
