@@ -13,6 +13,7 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import shutil
 import tempfile
@@ -93,6 +94,12 @@ def bench_scale(scale: str, root: Path, fmt: str, seed: int, reuse: bool = False
     return figures
 
 
+def _seconds(value: float, width: int, digits: int) -> str:
+    """Right-aligned seconds, '-' when not measured (--reuse)."""
+    text = "-" if math.isnan(value) else f"{value:.{digits}f}s"
+    return f"{text:>{width + 1}}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", default=["demo", "small"],
@@ -115,9 +122,11 @@ def main() -> None:
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
+        ratio = f["build_s"] / f["raw_read_floor_s"]
         print(
-            f"{scale:<8}{f['messages']:>11,}{f['generate_s']:>9.1f}s{f['build_s']:>8.1f}s"
-            f"{f['raw_read_floor_s']:>10.2f}s{f['build_s'] / f['raw_read_floor_s']:>12.1f}x"
+            f"{scale:<8}{f['messages']:>11,}{_seconds(f['generate_s'], 9, 1)}"
+            f"{_seconds(f['build_s'], 8, 1)}{f['raw_read_floor_s']:>10.2f}s"
+            f"{'-' if math.isnan(ratio) else f'{ratio:.1f}x':>13}"
             f"{f['cadence_model_s']:>9.2f}s{f['bare_window_s']:>9.2f}s"
             f"{f['cadence_model_s'] / f['bare_window_s']:>9.1f}x{f['violations']:>12,}",
             flush=True,
