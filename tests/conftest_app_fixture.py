@@ -47,7 +47,8 @@ create table fct_cadence_violations (
     rule_description varchar, severity varchar, contact_id varchar, account_id varchar,
     sent_at timestamp, team varchar, category varchar, window_start timestamp,
     window_end timestamp, max_messages integer, messages_in_window integer,
-    team_count_in_window integer, teams_in_window varchar, message_ids_in_window varchar
+    team_count_in_window integer, teams_in_window varchar, message_ids_in_window varchar,
+    reason varchar
 );
 """
 
@@ -165,7 +166,8 @@ def build_warehouse(path: Path, *, rebuilt: bool = False) -> Counts:
         )
         con.executemany(
             "insert into fct_cadence_violations "
-            "select ?, ?, ?, ?, 'high', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?",
+            "select ?, ?, ?, ?, 'high', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "'more counted messages in the window than the rule allows'",
             [
                 # window_end is the offending message's sent_at (v[5])
                 (*v[:3], RULE_TEXT[v[2]], *v[3:9], v[5], *v[9:])

@@ -85,7 +85,8 @@ select
     v.window_start,
     v.window_end,
     v.message_id,
-    v.message_ids_in_window
+    v.message_ids_in_window,
+    v.reason
 from fct_cadence_violations as v
 where v.contact_id = $contact_id
   and (len($rules::varchar[]) = 0 or v.rule_id = any($rules::varchar[]))
@@ -366,11 +367,14 @@ def render_violation_messages(violations: pd.DataFrame) -> None:
         if part.strip()
     ]
     st.markdown(f"**Messages that caused it**: {violation.rule_description or violation.rule_id}")
+    reason = getattr(violation, "reason", None)
     st.caption(
-        f"The {len(message_ids)} messages this contact received between "
-        f"{pd.Timestamp(violation.window_start):%Y-%m-%d %H:%M} and "
-        f"{pd.Timestamp(violation.window_end):%Y-%m-%d %H:%M} UTC, oldest first. The ticked "
-        "row is the message that broke the rule."
+        (f"Why: {reason}. " if reason else "")
+        + f"The {len(message_ids)} counted messages in the rule's window, "
+        f"{pd.Timestamp(violation.window_start):%Y-%m-%d %H:%M} to "
+        f"{pd.Timestamp(violation.window_end):%Y-%m-%d %H:%M} UTC, oldest first (for an "
+        "account rule, to any contact of the account). The ticked row is the message that "
+        "broke the rule."
     )
     messages = db.query(
         WINDOW_MESSAGES_SQL,
