@@ -94,9 +94,7 @@ counted as (
             as sent_at_key
     from localised
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'localised.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'localised.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'localised.channel') }})
+        on {{ rule_counts_message('rules', 'localised') }}
 ),
 
 windowed as (

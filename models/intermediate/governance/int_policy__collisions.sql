@@ -64,9 +64,7 @@ counted as (
             as sent_at_key
     from communications
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'communications.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'communications.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'communications.channel') }})
+        on {{ rule_counts_message('rules', 'communications') }}
     where communications.sent_at is not null
 ),
 

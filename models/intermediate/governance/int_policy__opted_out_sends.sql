@@ -65,9 +65,7 @@ breaches as (
             communications.contact_id = opted_out_contacts.contact_id
             and communications.sent_at >= opted_out_contacts.opted_out_at
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'communications.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'communications.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'communications.channel') }})
+        on {{ rule_counts_message('rules', 'communications') }}
 ),
 
 final as (

@@ -97,9 +97,7 @@ breaches as (
         with_last_touch.*
     from with_last_touch
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'with_last_touch.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'with_last_touch.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'with_last_touch.channel') }})
+        on {{ rule_counts_message('rules', 'with_last_touch') }}
     where
         (with_last_touch.team is null or with_last_touch.team <> with_last_touch.owner_team)
         and (

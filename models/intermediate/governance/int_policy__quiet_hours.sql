@@ -85,9 +85,7 @@ breaches as (
         with_hour.local_hour
     from with_hour
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'with_hour.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'with_hour.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'with_hour.channel') }})
+        on {{ rule_counts_message('rules', 'with_hour') }}
     where
         (
             rules.quiet_start_hour > rules.quiet_end_hour

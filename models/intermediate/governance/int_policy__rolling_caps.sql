@@ -66,9 +66,7 @@ counted as (
             as sent_at_key
     from communications
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'communications.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'communications.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'communications.channel') }})
+        on {{ rule_counts_message('rules', 'communications') }}
     where
         communications.sent_at is not null
         and (rules.scope = 'contact' or communications.account_id is not null)
@@ -118,8 +116,10 @@ final as (
         teams_in_window,
         message_ids_in_window,
         cast(messages_in_window as {{ dbt.type_string() }})
-        || case when scope = 'account' then ' counted messages to contacts of this account in the '
-            else ' counted messages to this contact in the ' end
+        || case
+            when scope = 'account' then ' counted messages to contacts of this account in the '
+            else ' counted messages to this contact in the '
+        end
         || cast(window_days as {{ dbt.type_string() }}) || ' days up to this one (cap '
         || cast(max_messages as {{ dbt.type_string() }}) || ')' as reason
     from windowed

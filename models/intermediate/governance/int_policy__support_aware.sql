@@ -65,9 +65,7 @@ counted as (
         communications.sent_at
     from communications
     inner join rules
-        on {{ list_contains('rules.counted_categories', 'communications.category') }}
-            and not {{ list_contains('rules.exempt_categories', 'communications.category') }}
-            and (rules.channels = '*' or {{ list_contains('rules.channels', 'communications.channel') }})
+        on {{ rule_counts_message('rules', 'communications') }}
     where communications.sent_at is not null and communications.account_id is not null
 ),
 

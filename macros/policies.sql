@@ -1,5 +1,6 @@
 {#-
-  Compile-time reads of the policy seed for the int_policy__* models. A RANGE frame needs
+  Policy helpers for the int_policy__* models: what a rule counts (rule_counts_message,
+  at the end) and compile-time reads of the policy seed. A RANGE frame needs
   a constant offset, so a model builds one window per distinct window size of its active
   rules; and a rule whose combination of columns a model cannot honour must fail the build
   loudly rather than be skipped in silence. Before the seed exists (parsing, linting, a
@@ -52,4 +53,16 @@
             ) }}
         {% endif %}
     {% endif %}
+{%- endmacro %}
+
+
+{#-
+  Does a rule count a message? The one definition every policy model uses: the message's
+  category is in the rule's counted_categories and not in its exempt_categories, and its
+  channel is in the rule's channels ('*' = every channel).
+-#}
+{% macro rule_counts_message(rules, messages) -%}
+    {{ list_contains(rules ~ '.counted_categories', messages ~ '.category') }}
+    and not {{ list_contains(rules ~ '.exempt_categories', messages ~ '.category') }}
+    and ({{ rules }}.channels = '*' or {{ list_contains(rules ~ '.channels', messages ~ '.channel') }})
 {%- endmacro %}
