@@ -34,9 +34,6 @@ crm_user_teams as (
     select * from {{ ref('int_crm__user_teams') }}
 ),
 
-
-
-
 team_categories as (
     select * from {{ ref('team_categories') }}
 ),

@@ -49,9 +49,6 @@ as_of as (
     select * from {{ ref('int_accounts__as_of') }}
 ),
 
-
-
-
 contact_accounts as (
     select * from {{ ref('int_identity__contact_accounts') }}
 ),

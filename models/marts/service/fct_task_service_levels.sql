@@ -14,9 +14,6 @@ tickets as (
     select * from {{ ref('int_support__tickets') }}
 ),
 
-
-
-
 account_clusters as (
     select * from {{ ref('int_identity__account_clusters') }}
 ),

@@ -32,9 +32,6 @@ zendesk_groups as (
     select * from {{ ref('stg_zendesk__groups') }}
 ),
 
-
-
-
 accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
