@@ -10,10 +10,6 @@ tasks as (
     select * from {{ ref('stg_salesforce__tasks') }}
 ),
 
-tickets as (
-    select * from {{ ref('int_support__tickets') }}
-),
-
 account_clusters as (
     select * from {{ ref('int_identity__account_clusters') }}
 ),
@@ -23,20 +19,7 @@ accounts as (
 ),
 
 data_end as (
-    select max(latest_at) as data_end_at
-    from (
-        select max(created_at) as latest_at from tickets
-        union all
-        select max(first_reply_at) as latest_at from tickets
-        union all
-        select max(solved_at) as latest_at from tickets
-        union all
-        select max(created_at) as latest_at from tasks
-        where not is_deleted
-        union all
-        select max(completed_at) as latest_at from tasks
-        where not is_deleted
-    ) as latest_times
+    select * from {{ ref('int_service__data_end') }}
 ),
 
 crm_user_teams as (

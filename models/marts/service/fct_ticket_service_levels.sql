@@ -20,10 +20,6 @@ tickets as (
     select * from {{ ref('int_support__tickets') }}
 ),
 
-tasks as (
-    select * from {{ ref('stg_salesforce__tasks') }}
-),
-
 zendesk_users as (
     select * from {{ ref('stg_zendesk__users') }}
 ),
@@ -41,20 +37,7 @@ sla_targets as (
 ),
 
 data_end as (
-    select max(latest_at) as data_end_at
-    from (
-        select max(created_at) as latest_at from tickets
-        union all
-        select max(first_reply_at) as latest_at from tickets
-        union all
-        select max(solved_at) as latest_at from tickets
-        union all
-        select max(created_at) as latest_at from tasks
-        where not is_deleted
-        union all
-        select max(completed_at) as latest_at from tasks
-        where not is_deleted
-    ) as latest_times
+    select * from {{ ref('int_service__data_end') }}
 ),
 
 crm_user_teams as (

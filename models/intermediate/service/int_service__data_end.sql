@@ -1,0 +1,30 @@
+{#- The service-level "as of": the latest timestamp in the support and CRM task data
+    (ticket created, first reply, solved; live task created, completed), never now(). -#}
+with
+
+tickets as (
+    select * from {{ ref('int_support__tickets') }}
+),
+
+tasks as (
+    select * from {{ ref('stg_salesforce__tasks') }}
+),
+
+final as (
+    select max(latest_at) as data_end_at
+    from (
+        select max(created_at) as latest_at from tickets
+        union all
+        select max(first_reply_at) as latest_at from tickets
+        union all
+        select max(solved_at) as latest_at from tickets
+        union all
+        select max(created_at) as latest_at from tasks
+        where not is_deleted
+        union all
+        select max(completed_at) as latest_at from tasks
+        where not is_deleted
+    ) as latest_times
+)
+
+select * from final
