@@ -8,6 +8,7 @@ hold the old file keep reading it; new connections see the new one.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from contextlib import contextmanager
@@ -16,9 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from clearinghouse.inspection import Inspection, inspect_raw
 from clearinghouse.paths import PROJECT_ROOT, planned_path, raw_path, warehouse_path
-
-RAW_SYSTEMS = ("salesforce", "stripe", "hubspot", "zendesk")
 
 
 class BuildError(RuntimeError):
@@ -46,21 +46,17 @@ def _environment(**values: str):
                 os.environ[key] = value
 
 
-def check_raw_folder(raw: Path, fmt: str) -> None:
-    """Fail early, naming what is missing, rather than deep inside dbt."""
-    from clearinghouse.raw_schema import RAW_TABLES
-
-    missing = [
-        f"{system}/{table}.{fmt}"
-        for system, tables in RAW_TABLES.items()
-        for table in tables
-        if not (raw / system / f"{table}.{fmt}").is_file()
-    ]
-    if missing:
+def check_raw_folder(raw: Path, fmt: str = "csv") -> Inspection:
+    """Inspect the raw exports; stop before dbt runs, naming every missing required table,
+    missing required column and unreadable file at once (clearinghouse/inspection.py)."""
+    inspection = inspect_raw(raw, prefer=fmt)
+    if not inspection.ok:
         raise BuildError(
-            f"raw exports missing under {raw} (format {fmt}): {', '.join(missing)}. "
-            "Run `clearinghouse generate` or point CLEARINGHOUSE_RAW at your exports."
+            f"the raw exports under {raw} cannot be built ({len(inspection.errors)} problem(s)):\n"
+            + "\n".join(f"  - {error}" for error in inspection.errors)
+            + "\nRun `clearinghouse inspect` for the full report."
         )
+    return inspection
 
 
 def _release_duckdb() -> None:
@@ -88,11 +84,16 @@ def run_dbt(
     fmt: str,
     target_path: Path | None = None,
     quiet: bool = False,
+    inspection: Inspection | None = None,
 ) -> list:
     """Run one dbt command against db_path; raise BuildError on failure. target_path
     (compiled SQL, manifest, logs) defaults to the project's target/; give concurrent
-    builds their own."""
+    builds their own. The raw folder's inspection (done here unless given) tells dbt which
+    files and columns there are (var raw_layout)."""
     from dbt.cli.main import dbtRunner
+
+    inspection = inspection or check_raw_folder(raw, fmt)
+    dbt_vars = {"raw_format": fmt, **inspection.dbt_vars()}
 
     target = Path(target_path) if target_path else PROJECT_ROOT / "target"
     planned = planned_path()
@@ -103,7 +104,7 @@ def run_dbt(
         "--profiles-dir", str(PROJECT_ROOT),
         "--target-path", str(target),
         "--log-path", str(target / "logs"),
-        "--vars", f"{{raw_format: {fmt}}}",
+        "--vars", json.dumps(dbt_vars),
     ]
     with _environment(
         CLEARINGHOUSE_DB=str(db_path),
@@ -138,7 +139,7 @@ def build(
     """`dbt build` into a fresh file and atomically swap it over db_path."""
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
-    check_raw_folder(raw, fmt)
+    inspection = check_raw_folder(raw, fmt)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fresh = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
@@ -146,7 +147,7 @@ def build(
     started = time.perf_counter()
     args = ["build"] + (["--select", select] if select else [])
     try:
-        results = run_dbt(args, fresh, raw, fmt, target_path, quiet)
+        results = run_dbt(args, fresh, raw, fmt, target_path, quiet, inspection)
     except BaseException:
         fresh.unlink(missing_ok=True)
         fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)

@@ -12,8 +12,14 @@ from clearinghouse.paths import PROJECT_ROOT, raw_path, warehouse_path
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from clearinghouse.gen_profiles import parse_systems
     from clearinghouse.generate import generate
 
+    try:
+        systems = parse_systems(args.systems)
+    except ValueError as error:
+        print(f"clearinghouse generate: --systems: {error}", file=sys.stderr)
+        return 2
     generate(
         out=args.out,
         truth=args.truth,
@@ -22,6 +28,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         fmt=args.format,
         end_date=args.end_date,
         progress=not args.quiet,
+        profile=args.profile,
+        systems=systems,
     )
     return 0
 
@@ -37,6 +45,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 1
     print(f"built {result.db_path} in {result.seconds:.1f}s ({len(result.results)} dbt nodes)")
     return 0
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from clearinghouse.inspection import format_report, inspect_raw
+
+    inspection = inspect_raw(Path(args.raw) if args.raw else raw_path(), prefer=args.format)
+    print(inspection.to_json() if args.json else format_report(inspection))
+    return 0 if inspection.ok else 1
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
@@ -94,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
                           help="last day of the simulated history (fixed for reproducibility)")
     generate.add_argument("--quiet", action="store_true",
                           help="no progress bar (rows per table still print)")
+    generate.add_argument("--profile", choices=["full", "minimal", "legacy"], default="full",
+                          help="file layout: full (every column), minimal (required contract "
+                          "columns only) or legacy (older connector layouts)")
+    generate.add_argument("--systems", default="salesforce,stripe,hubspot,zendesk",
+                          help="comma-separated systems to write (default all four)")
     generate.set_defaults(func=_cmd_generate)
 
     build = commands.add_parser("build", help="dbt build into a fresh file, swapped in atomically")
@@ -102,6 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--format", choices=["csv", "parquet"], default="csv")
     build.add_argument("--select", help="dbt selection (default: everything)")
     build.set_defaults(func=_cmd_build)
+
+    inspect = commands.add_parser(
+        "inspect", help="check a folder of raw exports against the contract: tables, columns, "
+        "layouts, rows, and which features will be active, degraded or off")
+    inspect.add_argument("raw", nargs="?", help="raw exports folder (default $CLEARINGHOUSE_RAW)")
+    inspect.add_argument("--json", action="store_true", help="machine-readable output")
+    inspect.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                         help="preferred format when a table has both files")
+    inspect.set_defaults(func=_cmd_inspect)
 
     quality = commands.add_parser(
         "quality", help="check raw exports with Great Expectations before a build")

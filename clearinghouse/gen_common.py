@@ -212,36 +212,52 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # ---------------------------------------------------------------- writers
 class RawWriter:
-    """Appends chunks to ``<out>/<system>/<table>.<fmt>`` with exactly the contract columns."""
+    """Appends chunks to ``<out>/<system>/<table>.<fmt>`` with exactly the contract columns.
 
-    def __init__(self, out: Path, fmt: str, tables: dict[str, dict[str, list[str]]]):
+    ``profile`` (see ``clearinghouse.gen_profiles``) turns each chunk into the files of its
+    layout (default: written as is); only tables of ``systems`` (default: all) are written."""
+
+    def __init__(self, out: Path, fmt: str, tables: dict[str, dict[str, list[str]]],
+                 profile=None, systems: tuple[str, ...] | None = None):
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"fmt must be csv or parquet, not {fmt!r}")
         self.out, self.fmt, self.tables = Path(out), fmt, tables
+        self.profile = profile
+        self.systems = tuple(tables) if systems is None else tuple(systems)
         self.writers: dict[str, object] = {}
+        self.schemas: dict[str, pa.Schema] = {}
         self.counts: dict[str, int] = {}
 
     def _schema(self, key: str) -> pa.Schema:
         system, table = key.split("/")
         return pa.schema([(c, pa.string()) for c in self.tables[system][table]])
 
-    def _open(self, key: str):
+    def _open(self, key: str, columns: list[str]):
         if key not in self.writers:
             path = self.out / f"{key}.{self.fmt}"
             path.parent.mkdir(parents=True, exist_ok=True)
-            schema = self._schema(key)
+            schema = pa.schema([(c, pa.string()) for c in columns])
             if self.fmt == "csv":
                 self.writers[key] = pcsv.CSVWriter(str(path), schema)
             else:
                 self.writers[key] = pq.ParquetWriter(str(path), schema, compression="zstd")
+            self.schemas[key] = schema
             self.counts[key] = 0
         return self.writers[key]
 
+    def _outputs(self, key: str, table: pa.Table) -> list[tuple[str, pa.Table]]:
+        if key.split("/")[0] not in self.systems:
+            return []
+        return [(key, table)] if self.profile is None else self.profile.apply(key, table)
+
     def write(self, key: str, table: pa.Table) -> None:
-        w = self._open(key)
-        if table.num_rows:
-            w.write_table(table)
-            self.counts[key] += table.num_rows
+        for out_key, part in self._outputs(key, table):
+            w = self._open(out_key, part.column_names)
+            if part.num_rows:
+                if part.schema != self.schemas[out_key]:
+                    part = part.cast(self.schemas[out_key])
+                w.write_table(part)
+                self.counts[out_key] += part.num_rows
 
     def build(self, key: str, cols: dict[str, pa.Array], n: int) -> pa.Table:
         schema = self._schema(key)
@@ -262,8 +278,14 @@ class RawWriter:
 
     def close(self) -> dict[str, int]:
         for system, tables in self.tables.items():
-            for table in tables:
-                self._open(f"{system}/{table}")
+            if system not in self.systems:
+                continue
+            for table, columns in tables.items():
+                key = f"{system}/{table}"
+                outputs = ({key: columns} if self.profile is None
+                           else self.profile.outputs(key, columns))
+                for out_key, out_columns in outputs.items():
+                    self._open(out_key, out_columns)
         for w in self.writers.values():
             w.close()
         return {k: self.counts[k] for k in sorted(self.counts)}

@@ -2,9 +2,11 @@
 
 ``generate()`` writes ``<out>/<system>/<table>.<csv|parquet>`` for every table of
 ``clearinghouse.raw_schema.RAW_TABLES`` (exact contract columns, all values as strings) and
-the ground truth into ``<truth>``. See docs/generator.md for what is simulated and every
-mess injected. Work is vectorised per chunk of accounts; chunks are seeded from
-``(seed, chunk index)`` so output is byte-identical for the same seed, scale and format.
+the ground truth into ``<truth>``; a profile (``clearinghouse.gen_profiles``) can write the
+same records in the minimal or legacy connector layouts, and ``systems`` limits the folders
+written. See docs/generator.md for what is simulated and every mess injected. Work is
+vectorised per chunk of accounts; chunks are seeded from ``(seed, chunk index)`` so output is
+byte-identical for the same seed, scale, format, profile and systems.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from clearinghouse.gen_common import (
     where,
     zpad,
 )
+from clearinghouse.gen_profiles import PROFILES, make_profile, output_names, parse_systems
 from clearinghouse.raw_schema import RAW_TABLES
 
 SCALES = {"demo": 1, "small": 10, "medium": 100, "large": 1000}
@@ -165,8 +168,8 @@ class Ctx:
     w0: int  # start of the 18-month window
     n_accounts: int
     writer: RawWriter
-    truth_contacts: pcsv.CSVWriter
-    truth_accounts: pcsv.CSVWriter
+    truth_contacts: TruthWriter
+    truth_accounts: TruthWriter
     truth_facts: pcsv.CSVWriter
     role_users: dict[str, np.ndarray] = field(default_factory=dict)
     user_ids: pa.Array | None = None
@@ -1346,7 +1349,7 @@ def _scatter(n: int, idx: np.ndarray, values: pa.Array) -> pa.Array:
         pa.array(pos))
 
 
-def truth_rows(w: pcsv.CSVWriter, system: str, table: str, ids: pa.Array, who: pa.Array,
+def truth_rows(w: TruthWriter, system: str, table: str, ids: pa.Array, who: pa.Array,
                col: str = "person_id") -> None:
     n = len(ids)
     w.write_table(pa.table({
@@ -1355,20 +1358,60 @@ def truth_rows(w: pcsv.CSVWriter, system: str, table: str, ids: pa.Array, who: p
     }))
 
 
+class TruthWriter:
+    """A truth CSV that keeps only the rows of the systems written (``source_system``)."""
+
+    def __init__(self, path: Path, schema: pa.Schema, systems: tuple[str, ...]):
+        self.writer, self.systems = pcsv.CSVWriter(str(path), schema), systems
+
+    def write_table(self, table: pa.Table) -> None:
+        keep = pc.is_in(table.column("source_system"), value_set=pa.array(self.systems))
+        self.writer.write_table(table.filter(keep))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _clear_previous(out: Path, fmt: str) -> None:
+    """Remove ``fmt`` files an earlier run (any profile, any systems) wrote into ``out``, so
+    the folder holds exactly this run's files. Other files are left alone."""
+    for system in RAW_TABLES:
+        folder = out / system
+        if not folder.is_dir():
+            continue
+        for name in output_names(system):
+            (folder / f"{name}.{fmt}").unlink(missing_ok=True)
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
 # ============================================================== entry point
 def generate(out: str | Path = "data/raw", truth: str | Path = "data/truth",
              scale: str = "demo", seed: int = 42, fmt: str = "csv",
-             end_date: str = "2026-10-31", progress: bool = True) -> dict[str, int]:
-    """Write the raw exports and the ground truth; return rows written per ``system/table``."""
+             end_date: str = "2026-10-31", progress: bool = True, profile: str = "full",
+             systems: str | list[str] | tuple[str, ...] | None = None) -> dict[str, int]:
+    """Write the raw exports and the ground truth; return rows written per ``system/file``.
+
+    ``profile``: ``full`` (RAW_TABLES), ``minimal`` (required contract columns only) or
+    ``legacy`` (older connector layouts), see ``clearinghouse.gen_profiles``. ``systems``:
+    the systems whose folders (and truth rows) are written, default all four."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {sorted(SCALES)}, not {scale!r}")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"fmt must be csv or parquet, not {fmt!r}")
+    chosen = parse_systems(systems)
     out, truth = Path(out), Path(truth)
     truth.mkdir(parents=True, exist_ok=True)
+    _clear_previous(out, fmt)
     end = int(np.datetime64(end_date, "D").astype("M8[s]").astype(np.int64)) + DAY
     n_acc = ACCOUNTS_PER_UNIT * SCALES[scale]
     s = pa.string()
     tw = {
-        name: pcsv.CSVWriter(str(truth / f"{name}.csv"), pa.schema(cols))
+        name: (pcsv.CSVWriter(str(truth / f"{name}.csv"), pa.schema(cols))
+               if name == "account_facts" else
+               TruthWriter(truth / f"{name}.csv", pa.schema(cols), chosen))
         for name, cols in {
             "contacts": [("source_system", s), ("source_table", s), ("source_record_id", s),
                          ("person_id", s)],
@@ -1380,7 +1423,8 @@ def generate(out: str | Path = "data/raw", truth: str | Path = "data/truth",
         }.items()
     }
     ctx = Ctx(seed=seed, scale=scale, end=end, w0=end - WINDOW_DAYS * DAY, n_accounts=n_acc,
-              writer=RawWriter(out, fmt, RAW_TABLES), truth_contacts=tw["contacts"],
+              writer=RawWriter(out, fmt, RAW_TABLES, make_profile(profile, seed), chosen),
+              truth_contacts=tw["contacts"],
               truth_accounts=tw["accounts"], truth_facts=tw["account_facts"])
     _build_globals(ctx, np.random.default_rng([seed, 0]))
     with tqdm(total=n_acc, desc=f"generate {scale}", unit="acct", disable=not progress) as bar:
@@ -1407,6 +1451,8 @@ def generate(out: str | Path = "data/raw", truth: str | Path = "data/truth",
         "seed": seed, "scale": scale, "end_date": end_date,
         "accounts": n_acc, "outbound_messages": ctx.messages,
     }
+    if profile != "full" or chosen != parse_systems(None):  # defaults: unchanged file
+        params.update(profile=profile, systems=list(chosen))
     (truth / "parameters.json").write_text(json.dumps(params, indent=2) + "\n")
     width = max(len(k) for k in counts)
     print(f"{'table':<{width}}  {'rows':>12}")

@@ -1,11 +1,17 @@
 """Data-quality checks on the raw connector exports, before a build (Great Expectations 1.x).
 
-`check_raw(raw, fmt)` reads every table of `RAW_TABLES` from `<raw>/<system>/<table>.<fmt>`
-with DuckDB (all text, trimmed, empty = null, as staging's `as_text` does), validates it with
-an expectation suite built in code from the contract, and returns a `QualityReport`: per
-table the row count and every check with its severity (`error` fails the report, `warning`
-does not) and what was observed. Missing or unreadable files are errors in the report, not
-exceptions. See docs/quality.md.
+`check_raw(raw, fmt)` first runs the inspection (`clearinghouse.inspection.inspect_raw`): it
+finds the systems present (a system whose folder is absent is not in use), the file holding
+each contract table in whatever layout and naming style the export uses (`UserRole.csv`,
+`CreatedDate`, Stripe `subscription_history`...), and reports the structural problems
+(missing required tables or columns, unreadable or empty files). Its errors and warnings are
+the report's structural checks. Every file it found is then read the way staging reads it
+(`TableReport.relation`: CSV options, null spellings, encoding), its contract columns are
+selected under their contract names, and it is validated with an expectation suite built in
+code from the contract's column types (`models/staging/*/_*__sources.yml`, through
+`clearinghouse.contract`). The result is a `QualityReport`: per table the row count and every
+check with its severity (`error` fails the report, `warning` does not) and what was observed.
+Bad data and missing files are errors in the report, not exceptions. See docs/quality.md.
 """
 
 from __future__ import annotations
@@ -22,33 +28,20 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from clearinghouse.paths import PROJECT_ROOT
-from clearinghouse.raw_schema import RAW_TABLES
+from clearinghouse.contract import Table, load_contract
+from clearinghouse.inspection import Inspection, inspect_raw
+from clearinghouse.inspection import TableReport as FileReport
 
 FORMATS = ("csv", "parquet")
 DEFAULT_MAX_ROWS = 500_000  # above this a table is validated on a reservoir sample
 MAX_EXAMPLES = 5
 
 # ---------------------------------------------------------------------------------------------
-# Which columns get which check: naming rules over the contract (RAW_TABLES), so they also
-# hold for real exports. Booleans are classified first (`cancel_at_period_end` is a flag).
+# Which columns get which check: the contract's data_type (timestamp and date columns get the
+# timestamp-format check, boolean columns the boolean check), plus the email columns by name.
 # ---------------------------------------------------------------------------------------------
-BOOLEAN_NAMES = frozenset({
-    "active", "attempted", "bounced", "cancel_at_period_end", "captured", "deleted",
-    "delinquent", "do_not_call", "filtered_event", "livemode", "paid", "public", "refunded",
-    "shared_comments", "shared_tickets", "suspended", "verified",
-})
-BOOLEAN_PREFIXES = ("is_", "has_")
-BOOLEAN_SUFFIXES = ("_deleted", "_optout")  # _fivetran_deleted, property_hs_email_optout
-
-TIMESTAMP_NAMES = frozenset({
-    "billing_cycle_anchor", "current_period_end", "current_period_start", "period_end",
-    "period_start", "trial_end", "trial_start",
-})
-TIMESTAMP_SUFFIXES = (
-    "_at", "_date", "_date_time", "_synced", "created", "createdate", "modifieddate",
-)
-
+TIMESTAMP_TYPES = frozenset({"timestamp", "date"})
+BOOLEAN_TYPES = frozenset({"boolean"})
 EMAIL_NAMES = frozenset({
     "email", "property_email", "recipient", "customer_email", "receipt_email",
 })
@@ -72,33 +65,22 @@ EMAIL_REGEX = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # staging's regexp_like_email, on t
 MOSTLY = {"timestamp": 0.99, "boolean": 0.99, "email": 0.95}
 
 
-def is_boolean_column(name: str) -> bool:
-    return (name in BOOLEAN_NAMES or name.startswith(BOOLEAN_PREFIXES)
-            or name.endswith(BOOLEAN_SUFFIXES))
-
-
-def is_timestamp_column(name: str) -> bool:
-    if is_boolean_column(name):
-        return False
-    return name in TIMESTAMP_NAMES or name.endswith(TIMESTAMP_SUFFIXES)
-
-
 def is_email_column(name: str) -> bool:
     return name in EMAIL_NAMES
 
 
 def _per_table(rule) -> dict[str, list[str]]:
     return {
-        f"{system}/{table}": [c for c in columns if rule(c)]
-        for system, tables in RAW_TABLES.items()
-        for table, columns in tables.items()
+        table.key: [column.name for column in table.columns if rule(column)]
+        for system in load_contract().values()
+        for table in system.tables.values()
     }
 
 
-# The per-table lists, keyed "system/table" (the keys `generate()` returns).
-TIMESTAMP_COLUMNS = _per_table(is_timestamp_column)
-BOOLEAN_COLUMNS = _per_table(is_boolean_column)
-EMAIL_COLUMNS = _per_table(is_email_column)
+# The per-table lists, keyed "system/table" (every table of the contract, in contract order).
+TIMESTAMP_COLUMNS = _per_table(lambda column: column.data_type in TIMESTAMP_TYPES)
+BOOLEAN_COLUMNS = _per_table(lambda column: column.data_type in BOOLEAN_TYPES)
+EMAIL_COLUMNS = _per_table(lambda column: is_email_column(column.name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,23 +88,27 @@ EMAIL_COLUMNS = _per_table(is_email_column)
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class CheckResult:
-    """One expectation (or file-level check) on one table."""
+    """One expectation, or one structural check from the inspection, on one table."""
 
-    check: str  # GX expectation type, or file_exists / file_readable
+    check: str  # GX expectation type, or a structural check (STRUCTURAL_CHECKS)
     severity: str  # "error" | "warning"
     passed: bool
     description: str
-    column: str | None = None
+    column: str | None = None  # the contract name
     observed: dict[str, Any] = field(default_factory=dict)
 
     @property
     def message(self) -> str:
         """One line: what was checked and, on failure, what was seen."""
-        where = f"{self.column}: " if self.column else ""
+        where = ""
+        if self.column:
+            header = self.observed.get("header")
+            where = f"{self.column} (file: {header}): " if header else f"{self.column}: "
         text = f"{where}{self.description}"
         seen = self.observed
-        if "missing_columns" in seen and seen["missing_columns"]:
-            text += f" -- missing: {', '.join(seen['missing_columns'])}"
+        missing = [c for c in seen.get("missing_columns") or [] if c not in self.description]
+        if missing:
+            text += f" -- missing: {', '.join(missing)}"
         if "duplicate_rows" in seen and seen.get("unexpected_count"):
             text += (f" -- {seen['duplicate_rows']:,} repeated rows "
                      f"({100 * seen['duplicate_share']:.2f}% of rows); "
@@ -142,12 +128,15 @@ class CheckResult:
 @dataclass
 class TableReport:
     system: str
-    table: str
-    path: str
+    table: str  # the contract table (the layout found: `subscription_history`, `plan`...)
+    path: str | None  # the file (None when the table has no file)
+    format: str | None = None  # csv | parquet
+    encoding: str | None = None  # None (UTF-8) or the fallback that read it (latin-1)
     rows: int | None = None  # rows in the file (None when missing/unreadable)
     validated_rows: int | None = None  # rows given to GX (< rows when sampled)
     sampled: bool = False
-    columns: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # contract columns present
+    file_columns: dict[str, str] = field(default_factory=dict)  # contract -> header name
     checks: list[CheckResult] = field(default_factory=list)
 
     @property
@@ -171,26 +160,34 @@ class TableReport:
                 if not c.passed and (column is None or c.column == column)]
 
 
+RAW_KEY = "raw"  # the key of structural problems of the whole folder (QualityReport.problems)
+
+
 @dataclass
 class QualityReport:
     raw: str
-    fmt: str
+    fmt: str  # the preferred format (a table with both files is read in this one)
     tables: list[TableReport]
     seconds: float = 0.0
     max_rows: int | None = None
     great_expectations_version: str = ""
+    systems: dict[str, bool] = field(default_factory=dict)  # system -> folder present
+    problems: list[CheckResult] = field(default_factory=list)  # not about one table
 
     @property
     def ok(self) -> bool:
-        return all(t.ok for t in self.tables)
+        return not self.errors
 
     @property
     def errors(self) -> list[tuple[str, CheckResult]]:
-        return [(t.key, c) for t in self.tables for c in t.errors]
+        return ([(RAW_KEY, c) for c in self.problems if not c.passed and c.severity == "error"]
+                + [(t.key, c) for t in self.tables for c in t.errors])
 
     @property
     def warnings(self) -> list[tuple[str, CheckResult]]:
-        return [(t.key, c) for t in self.tables for c in t.warnings]
+        return ([(RAW_KEY, c) for c in self.problems
+                 if not c.passed and c.severity == "warning"]
+                + [(t.key, c) for t in self.tables for c in t.warnings])
 
     def table(self, key: str) -> TableReport:
         """The report of one table, by "system/table"."""
@@ -205,113 +202,112 @@ class QualityReport:
             table_data["ok"] = table.ok
             for check, check_data in zip(table.checks, table_data["checks"], strict=True):
                 check_data["message"] = check.message
+        for check, check_data in zip(self.problems, data["problems"], strict=True):
+            check_data["message"] = check.message
         return data
 
 
 # ---------------------------------------------------------------------------------------------
-# Which columns staging reads (a missing one is an error; a missing contract-only one a warning)
+# Structure: the inspection's errors and warnings, each attached to the table it is about
 # ---------------------------------------------------------------------------------------------
-_SOURCE_CALL = re.compile(r"source\(\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]\s*\)")
-_COMMENTS = re.compile(r"\{#.*?#\}|--[^\n]*", re.DOTALL)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+STRUCTURAL_CHECKS = {
+    "file_exists": "a required table has a file (or: an optional table is absent)",
+    "file_readable": "the file can be read (and is not empty)",
+    "required_columns": "the file has the contract's required columns",
+    "file_has_rows": "the file has rows, not only a header",
+    "one_layout": "one layout of the table is present",
+    "raw_structure": "the raw folder has system folders",
+}
 
 
-def columns_read_by_staging(models: Path | None = None) -> dict[str, set[str]] | None:
-    """Contract columns each staging model mentions, keyed "system/table"; None without models.
+def _structural_check(message: str, severity: str, file: FileReport | None,
+                      table_found: bool) -> CheckResult:
+    """A problem the inspection reported, as a failed check (named from the state it found)."""
+    if file is not None and file.error:
+        check = "file_readable"
+    elif file is not None and severity == "error" and file.missing_required:
+        check = "required_columns"
+    elif file is not None and file.rows == 0:
+        check = "file_has_rows"
+    elif file is None and not table_found:
+        check = "file_exists"
+    elif file is None:
+        check = "one_layout"
+    else:
+        check = "raw_structure"
+    observed = ({"missing_columns": list(file.missing_required)}
+                if check == "required_columns" else {})
+    return CheckResult(check=check, severity=severity, passed=False, description=message,
+                       observed=observed)
 
-    A column counts as read when its name appears as a word in a staging model that selects
-    from the table (`as_text('email')`, `parse_timestamp('created')`...), plus `id` and
-    `_fivetran_synced`, which `latest_version` uses. Conservative: a word that is also SQL
-    (e.g. a `source` column) counts as read.
-    """
-    models = models or PROJECT_ROOT / "models" / "staging"
-    if not models.is_dir():
-        return None
-    read: dict[str, set[str]] = {}
-    for sql_file in sorted(models.rglob("*.sql")):
-        text = _COMMENTS.sub(" ", sql_file.read_text(encoding="utf-8"))
-        words = set(_WORD.findall(text))
-        for system, table in _SOURCE_CALL.findall(text):
-            contract = RAW_TABLES.get(system, {}).get(table)
-            if contract is None:
-                continue
-            used = {c for c in contract if c in words} | {"id", "_fivetran_synced"}
-            read.setdefault(f"{system}/{table}", set()).update(used & set(contract))
-    return read
+
+def _attach_structure(inspection: Inspection) -> tuple[dict[str, list[CheckResult]],
+                                                      list[CheckResult]]:
+    """("system/table" -> the inspection's problems about it, the problems about no one table).
+
+    A message about a file starts with its path; one about a logical table names it
+    ("stripe/subscription"); it goes to the layout found, or to the logical table's own name
+    when no file holds it. Every message is reported once."""
+    files = sorted((f for f in inspection.tables.values() if f.path),
+                   key=lambda f: len(f.path), reverse=True)
+    logical = {f"{t.system}/{t.name}": t for t in inspection.logical}
+    by_table: dict[str, list[CheckResult]] = {}
+    rest: list[CheckResult] = []
+    messages = ([("error", m) for m in inspection.errors]
+                + [("warning", m) for m in inspection.warnings])
+    for severity, message in messages:
+        file = next((f for f in files if message.startswith(f"{f.path}:")), None)
+        if file is not None:
+            key = f"{file.system}/{file.table}"
+            by_table.setdefault(key, []).append(
+                _structural_check(message, severity, file, True))
+            continue
+        mentions = [(found.start(), t) for name, t in logical.items()
+                    if (found := re.search(rf"(?<![\w/]){re.escape(name)}(?!\w)", message))]
+        named = min(mentions, key=lambda mention: mention[0])[1] if mentions else None
+        if named is not None:
+            key = f"{named.system}/{named.layout or named.name}"
+            by_table.setdefault(key, []).append(
+                _structural_check(message, severity, None, named.layout is not None))
+            continue
+        rest.append(CheckResult(check="raw_structure", severity=severity, passed=False,
+                                description=message))
+    return by_table, rest
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _source_sql(path: Path, fmt: str) -> str:
-    if fmt == "csv":  # the options staging's external location uses
-        return f"read_csv({_sql_string(str(path))}, all_varchar = true, header = true)"
-    return f"read_parquet({_sql_string(str(path))})"
-
-
 def _read_table(
-    connection: duckdb.DuckDBPyConnection, path: Path, fmt: str, checked: set[str],
+    connection: duckdb.DuckDBPyConnection, file: FileReport, checked: list[str],
     max_rows: int | None,
-) -> tuple[pd.DataFrame, list[str], int, bool]:
-    """(frame, file columns lower-cased, file rows, sampled).
-
-    Every column the file has is in the frame (so the column-set expectation sees the real
-    header), but only the checked ones carry data: the others are loaded as nulls to keep
-    memory down. Checked values are text, trimmed, empty -> null (staging's `as_text`).
-    """
-    source = _source_sql(path, fmt)
-    file_columns = connection.sql(f"select * from {source} limit 0").columns
-    rows = connection.execute(f"select count(*) from {source}").fetchall()[0][0]
-    select, seen = [], set()
-    for column in file_columns:
-        name = column.lower()  # DuckDB (and so staging) matches identifiers case-insensitively
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in checked:
-            expr = f"nullif(trim(cast({_quote(column)} as varchar)), '')"
-        else:
-            expr = "cast(null as varchar)"
-        select.append(f"{expr} as {_quote(name)}")
-    sampled = max_rows is not None and rows > max_rows
+) -> tuple[pd.DataFrame, bool]:
+    """(frame, sampled): the checked contract columns, under their contract names, as text,
+    trimmed, empty -> null (staging's `as_text`). Other columns are not loaded (free text such
+    as bodies and descriptions never reaches pandas)."""
+    select = [f"nullif(trim(cast({_quote(file.columns[name])} as varchar)), '') "
+              f"as {_quote(name)}" for name in checked]
+    sampled = max_rows is not None and (file.rows or 0) > max_rows
     sample = f" using sample reservoir({int(max_rows)} rows) repeatable (42)" if sampled else ""
-    frame = connection.sql(f"select {', '.join(select)} from {source}{sample}").df()
-    return frame, list(seen), rows, sampled
+    frame = connection.sql(f"select {', '.join(select)} from {file.relation}{sample}").df()
+    return frame, sampled
 
 
 # ---------------------------------------------------------------------------------------------
 # Expectations
 # ---------------------------------------------------------------------------------------------
-def _build_suite(gx, name: str, key: str, present: set[str], read: set[str] | None):
-    """The suite of one table: derived from the contract and the columns actually present."""
+def _build_suite(gx, name: str, key: str, present: set[str]):
+    """The suite of one table: from the contract's column types and the columns present."""
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     error, warning = FailureSeverity.CRITICAL, FailureSeverity.WARNING
     expectations = gx.expectations
-    system, table = key.split("/")
-    contract = RAW_TABLES[system][table]
-    required = [c for c in contract if read is None or c in read]
-    optional = [c for c in contract if c not in required]
-
     suite = gx.ExpectationSuite(name=name)
     add = suite.add_expectation
-    add(expectations.ExpectTableColumnsToMatchSet(
-        column_set=required, exact_match=False, severity=error,
-        description="the columns staging reads are present"))
-    if optional:
-        add(expectations.ExpectTableColumnsToMatchSet(
-            column_set=optional, exact_match=False, severity=warning,
-            description="the other contract columns are present (staging does not read them)"))
-    add(expectations.ExpectTableRowCountToBeBetween(
-        min_value=1, severity=warning, description="the table is not empty"))
     if "id" in present:
         add(expectations.ExpectColumnValuesToNotBeNull(
             column="id", severity=error, description="id is never null"))
@@ -336,6 +332,12 @@ def _build_suite(gx, name: str, key: str, present: set[str], read: set[str] | No
     return suite
 
 
+def _checked_columns(key: str, present: list[str]) -> list[str]:
+    """The present contract columns some expectation reads, in contract order."""
+    checked = {"id", *TIMESTAMP_COLUMNS[key], *BOOLEAN_COLUMNS[key], *EMAIL_COLUMNS[key]}
+    return [column for column in present if column in checked]
+
+
 def _examples(result: dict[str, Any]) -> list[str]:
     examples: list[str] = []
     for value in result.get("partial_unexpected_list") or []:
@@ -348,18 +350,16 @@ def _examples(result: dict[str, Any]) -> list[str]:
     return examples
 
 
-def _check_result(validation, frame: pd.DataFrame) -> CheckResult:
+def _check_result(validation, frame: pd.DataFrame, file_columns: dict[str, str]) -> CheckResult:
     config = validation.expectation_config
     kwargs = config.kwargs
     result = validation.result or {}
     severity = "warning" if str(config.severity.value) in ("warning", "info") else "error"
     observed: dict[str, Any] = {}
-    if config.type == "expect_table_columns_to_match_set":
-        missing = ((result.get("details") or {}).get("mismatched") or {}).get("missing") or []
-        observed["missing_columns"] = sorted(missing)
-    elif config.type == "expect_table_row_count_to_be_between":
-        observed["row_count"] = result.get("observed_value")
-    elif "unexpected_count" in result:
+    column = kwargs.get("column")
+    if column and file_columns.get(column, column) != column:
+        observed["header"] = file_columns[column]  # the file's own name for it
+    if "unexpected_count" in result:
         nonnull = result.get("element_count", 0) - result.get("missing_count", 0)
         observed.update(
             nonnull_count=nonnull,
@@ -370,7 +370,7 @@ def _check_result(validation, frame: pd.DataFrame) -> CheckResult:
         if kwargs.get("mostly") is not None:
             observed["allowed_percent"] = round(100 * (1 - kwargs["mostly"]), 4)
         if config.type == "expect_column_values_to_be_unique":
-            ids = frame[kwargs["column"]].dropna()
+            ids = frame[column].dropna()
             repeats = int(ids.duplicated().sum())
             observed.update(duplicate_rows=repeats,
                             duplicate_share=round(repeats / len(frame), 6) if len(frame) else 0.0)
@@ -379,8 +379,7 @@ def _check_result(validation, frame: pd.DataFrame) -> CheckResult:
         observed["error"] = str(exception.get("exception_message"))
     return CheckResult(
         check=config.type, severity=severity, passed=bool(validation.success),
-        description=config.description or config.type, column=kwargs.get("column"),
-        observed=observed,
+        description=config.description or config.type, column=column, observed=observed,
     )
 
 
@@ -424,71 +423,79 @@ def check_raw(
     raw: Path | str, fmt: str = "csv", out: Path | str | None = None, *,
     max_rows: int | None = DEFAULT_MAX_ROWS,
 ) -> QualityReport:
-    """Validate the raw exports in `raw` (`<system>/<table>.<fmt>`) before a build.
+    """Validate the raw exports in `raw` (`<system>/<table>.csv|.csv.gz|.parquet`) before a build.
 
-    Returns the report (never raises for bad data or missing files; `report.ok` is False
-    when any error-severity check failed). With `out`, also writes `out/quality_report.json`
-    and `out/quality_report.md`. Tables with more than `max_rows` rows are validated on a
-    reservoir sample of `max_rows` rows (row counts stay exact); `None` reads everything.
+    `fmt` is the preferred format when a table has both a CSV and a Parquet file (the
+    inspection finds either). Returns the report (never raises for bad data or missing
+    files; `report.ok` is False when any error-severity check failed, structural or not).
+    With `out`, also writes `out/quality_report.json` and `out/quality_report.md`. Tables with
+    more than `max_rows` rows are validated on a reservoir sample of `max_rows` rows (row
+    counts stay exact); `None` reads everything.
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
     started = time.perf_counter()
     raw = Path(raw)
+    inspection = inspect_raw(raw, prefer=fmt)
+    structure, problems = _attach_structure(inspection)
+    contract = load_contract()
     with _QuietGX():
         import great_expectations as gx
 
         context = _context(gx)
         datasource = context.data_sources.add_pandas("raw_exports")
-        read_by_staging = columns_read_by_staging()
-        connection = duckdb.connect()
         tables: list[TableReport] = []
-        try:
-            for system, system_tables in RAW_TABLES.items():
-                for table in system_tables:
-                    tables.append(_check_table(
-                        gx, context, datasource, connection, raw, system, table, fmt,
-                        None if read_by_staging is None
-                        else read_by_staging.get(f"{system}/{table}", set(system_tables[table])),
-                        max_rows,
-                    ))
-        finally:
-            connection.close()
+        with duckdb.connect() as connection:
+            for logical in inspection.logical:
+                system = contract[logical.system]
+                layouts = [t for t in system.layouts()[logical.name]
+                           if t.key in inspection.tables]
+                for table in layouts:
+                    report = _check_file(gx, context, datasource, connection, table,
+                                         inspection.tables[table.key], max_rows)
+                    report.checks[:0] = structure.pop(table.key, [])
+                    tables.append(report)
+                key = f"{logical.system}/{logical.name}"
+                if not layouts and key in structure:  # no file: only its structural checks
+                    tables.append(TableReport(system=logical.system, table=logical.name,
+                                              path=None, checks=structure.pop(key)))
+    for checks in structure.values():  # attached to no table listed (not expected)
+        problems.extend(checks)
     report = QualityReport(
         raw=str(raw), fmt=fmt, tables=tables, seconds=round(time.perf_counter() - started, 2),
         max_rows=max_rows, great_expectations_version=gx.__version__,
+        systems=dict(inspection.systems), problems=problems,
     )
     if out is not None:
         write_report(report, Path(out))
     return report
 
 
-def _check_table(gx, context, datasource, connection, raw: Path, system: str, table: str,
-                 fmt: str, read: set[str] | None, max_rows: int | None) -> TableReport:
-    key = f"{system}/{table}"
-    path = raw / system / f"{table}.{fmt}"
-    report = TableReport(system=system, table=table, path=str(path))
-    if not path.is_file():
-        other = [p.name for p in (raw / system).glob(f"{table}.*") if p.is_file()] \
-            if (raw / system).is_dir() else []
-        hint = f" (found {', '.join(other)}: wrong --format?)" if other else ""
-        report.checks.append(CheckResult(
-            check="file_exists", severity="error", passed=False,
-            description=f"missing file {path}{hint}"))
+def _check_file(gx, context, datasource, connection, table: Table, file: FileReport,
+                max_rows: int | None) -> TableReport:
+    report = TableReport(system=table.system, table=table.name, path=file.path,
+                         format=file.format, encoding=file.encoding, rows=file.rows)
+    if file.relation is None:  # unreadable: the inspection's error says why
+        report.rows = None
         return report
-    checked = {"id", *TIMESTAMP_COLUMNS[key], *BOOLEAN_COLUMNS[key], *EMAIL_COLUMNS[key]}
+    report.file_columns = {name: header for name, header in file.columns.items() if header}
+    report.columns = list(report.file_columns)
+    checked = _checked_columns(table.key, report.columns)
+    if not checked:  # nothing to validate (e.g. a Zendesk domain_name file without id)
+        report.validated_rows = report.rows
+        return report
     try:
-        frame, columns, rows, sampled = _read_table(connection, path, fmt, checked, max_rows)
-    except duckdb.Error as error:
+        frame, sampled = _read_table(connection, file, checked, max_rows)
+    except duckdb.Error as error:  # the inspection read it; a value-level failure
         report.checks.append(CheckResult(
             check="file_readable", severity="error", passed=False,
-            description=f"cannot read {path}", observed={"error": str(error).splitlines()[0]}))
+            description=f"{file.path}: cannot be read",
+            observed={"error": str(error).splitlines()[0]}))
         return report
-    report.rows, report.validated_rows, report.sampled = rows, len(frame), sampled
-    report.columns = columns
+    report.validated_rows, report.sampled = len(frame), sampled
 
-    name = key.replace("/", "__")
-    suite = context.suites.add(_build_suite(gx, name, key, set(columns), read))
+    name = table.key.replace("/", "__")
+    suite = context.suites.add(_build_suite(gx, name, table.key, set(checked)))
     batch_definition = datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe(
         "whole_file")
     validation = context.validation_definitions.add(
@@ -497,8 +504,12 @@ def _check_table(gx, context, datasource, connection, raw: Path, system: str, ta
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
     )
-    report.checks.extend(_check_result(r, frame) for r in result.results)
+    report.checks.extend(_check_result(r, frame, report.file_columns) for r in result.results)
     return report
+
+
+def _absent_systems(report: QualityReport) -> list[str]:
+    return [system for system, present in report.systems.items() if not present]
 
 
 def format_report(report: QualityReport) -> str:
@@ -509,6 +520,11 @@ def format_report(report: QualityReport) -> str:
         f"{len(report.warnings)} warnings, {len(report.tables)} tables in {report.raw} "
         f"({report.fmt}, {report.seconds:.1f}s)"
     ]
+    absent = _absent_systems(report)
+    if absent and len(absent) < len(report.systems):
+        lines.append(f"  not in use (no folder): {', '.join(absent)}")
+    for check in report.problems:
+        lines.append(f"  {check.severity}: {check.message}")
     width = max(len(t.key) for t in report.tables) if report.tables else 0
     for table in report.tables:
         rows = "-" if table.rows is None else f"{table.rows:,}"
@@ -524,28 +540,39 @@ def format_report(report: QualityReport) -> str:
 
 def format_markdown(report: QualityReport) -> str:
     status = "OK" if report.ok else "FAILED"
+    present = [system for system, here in report.systems.items() if here]
+    absent = _absent_systems(report)
     lines = [
         "# Raw data quality report",
         "",
-        f"- raw folder: `{report.raw}` ({report.fmt})",
+        f"- raw folder: `{report.raw}` (preferred format {report.fmt})",
+        f"- systems present: {', '.join(present) or 'none'}"
+        + (f"; not in use (no folder): {', '.join(absent)}" if absent else ""),
         f"- result: **{status}**: {len(report.errors)} errors, {len(report.warnings)} warnings "
         f"over {len(report.tables)} tables",
         f"- Great Expectations {report.great_expectations_version}, {report.seconds:.1f} s"
         + (f"; tables over {report.max_rows:,} rows are validated on a reservoir sample"
            if report.max_rows else ""),
         "",
-        "| table | rows | validated | checks | errors | warnings |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| table | file | rows | validated | checks | errors | warnings |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for t in report.tables:
-        rows = "missing" if t.rows is None else f"{t.rows:,}"
+        file = f"`{Path(t.path).name}`" if t.path else "-"
+        file += f" ({t.encoding})" if t.encoding else ""
+        rows = "missing" if t.path is None else "-" if t.rows is None else f"{t.rows:,}"
         validated = "-" if t.validated_rows is None else f"{t.validated_rows:,}"
         validated += " (sample)" if t.sampled else ""
-        lines.append(f"| {t.key} | {rows} | {validated} | {len(t.checks)} | "
+        lines.append(f"| {t.key} | {file} | {rows} | {validated} | {len(t.checks)} | "
                      f"{len(t.errors)} | {len(t.warnings)} |")
     failing = [t for t in report.tables if t.errors or t.warnings]
-    if failing:
+    if failing or report.problems:
         lines += ["", "## Failed checks", ""]
+        if report.problems:
+            lines += ["### raw folder", ""]
+            lines += [f"- **{c.severity}** `{c.check}`: {c.message.replace('|', chr(92) + '|')}"
+                      for c in report.problems]
+            lines.append("")
         for t in failing:
             lines.append(f"### {t.key}")
             lines.append("")

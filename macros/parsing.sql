@@ -164,18 +164,39 @@
 
 {#-
   Keep the latest version of each record: connectors re-land a row when it changes, and
-  exports repeat rows. Ordered by the connector's sync time, newest first.
+  exports repeat rows. In history mode (`active_column`, e.g. _fivetran_active) the current
+  version wins; then the newest by the connector's sync time, then by modified time.
 -#}
-{% macro latest_version(relation, key='id', synced_column='_fivetran_synced') -%}
+{% macro latest_version(relation, key='id', synced_column='_fivetran_synced', active_column=none,
+                        modified_column=none) -%}
     select *
     from (
         select
             *,
             row_number() over (
                 partition by {{ as_text(key) }}
-                order by {{ parse_timestamp(synced_column) }} desc nulls last
+                order by
+                    {% if active_column -%}
+                    coalesce({{ parse_boolean(active_column) }}, true) desc,
+                    {% endif -%}
+                    {{ parse_timestamp(synced_column) }} desc nulls last
+                    {%- if modified_column %},
+                    {{ parse_timestamp(modified_column) }} desc nulls last
+                    {%- endif %}
             ) as _version_rank
         from {{ relation }}
     ) as versions
     where _version_rank = 1 and {{ as_text(key) }} is not null
+{%- endmacro %}
+
+
+{#- CSAT as 1-5: Zendesk's binary ratings good -> 5 and bad -> 1, numbers 1-5 as they are;
+    'offered', 'unoffered' and anything else -> null. -#}
+{% macro csat_score(column) -%}
+    case
+        when lower({{ as_text(column) }}) = 'good' then 5
+        when lower({{ as_text(column) }}) = 'bad' then 1
+        when {{ parse_number(column, 'integer') }} between 1 and 5
+            then {{ parse_number(column, 'integer') }}
+    end
 {%- endmacro %}

@@ -172,3 +172,17 @@
         entry -> entry.v
     ))
 {%- endmacro %}
+
+
+{#- The time zone names the engine knows, as a relation with one column `time_zone_name`. -#}
+{% macro time_zone_names() -%}
+    {{ return(adapter.dispatch('time_zone_names', 'clearinghouse')()) }}
+{%- endmacro %}
+
+{% macro duckdb__time_zone_names() -%}
+    select distinct name as time_zone_name from pg_timezone_names()
+{%- endmacro %}
+
+{% macro spark__time_zone_names() -%}
+    select distinct iana_time_zone as time_zone_name from {{ ref('zendesk_time_zones') }}
+{%- endmacro %}

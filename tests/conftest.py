@@ -23,10 +23,13 @@ class Warehouse:
             return connection.execute(sql, params or []).fetchall()
 
 
-def _make(root: Path, scale: str, seed: int) -> Warehouse:
+def _make(root: Path, scale: str, seed: int, profile: str = "full",
+          fmt: str = "csv") -> Warehouse:
     warehouse = Warehouse(raw=root / "raw", truth=root / "truth", db=root / "warehouse.duckdb")
-    generate(out=warehouse.raw, truth=warehouse.truth, scale=scale, seed=seed, progress=False)
-    build(db_path=warehouse.db, raw=warehouse.raw, target_path=root / "target", quiet=True)
+    generate(out=warehouse.raw, truth=warehouse.truth, scale=scale, seed=seed, fmt=fmt,
+             profile=profile, progress=False)
+    build(db_path=warehouse.db, raw=warehouse.raw, fmt=fmt, target_path=root / "target",
+          quiet=True)
     return warehouse
 
 
@@ -40,3 +43,21 @@ def demo_warehouse(tmp_path_factory) -> Warehouse:
 def small_warehouse(tmp_path_factory) -> Warehouse:
     """Small-scale exports (10x demo, seed 11) and the warehouse built from them."""
     return _make(tmp_path_factory.mktemp("small"), "small", 11)
+
+
+@pytest.fixture(scope="session")
+def legacy_small_warehouse(tmp_path_factory) -> Warehouse:
+    """The same small company (seed 11) in the older connector layouts (--profile legacy:
+    Salesforce's original names, subscription_history, plan, domain_name, Rails time zones,
+    HubSpot per-type event tables), as Parquet, and the warehouse built from it."""
+    return _make(tmp_path_factory.mktemp("legacy-small"), "small", 11, "legacy", "parquet")
+
+
+# The truth-scored tests run on both layouts of the small company.
+SMALL_LAYOUTS = pytest.mark.parametrize(
+    "small_layout", ["small_warehouse", "legacy_small_warehouse"], ids=["full", "legacy"])
+
+
+@pytest.fixture
+def small_layout(request) -> Warehouse:
+    return request.getfixturevalue(request.param)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_LAYOUTS
 
 # truth company -> its account, via the Salesforce account record of the company
 TRUTH_VS_DIM = """
@@ -51,10 +52,11 @@ def _rate(flags: list[bool]) -> float:
 
 
 @pytest.mark.slow
-def test_billing_facts_against_truth_small(small_warehouse):
-    rows = small_warehouse.query(
+@SMALL_LAYOUTS
+def test_billing_facts_against_truth_small(small_layout):
+    rows = small_layout.query(
         TRUTH_VS_DIM,
-        [str(small_warehouse.truth / name) for name in ("accounts.csv", "account_facts.csv")],
+        [str(small_layout.truth / name) for name in ("accounts.csv", "account_facts.csv")],
     )
     assert rows, "no truth companies"
     # Plan: a live customer's plan is its current tier; a churned account has plan null

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SMALL_LAYOUTS
 
 PAIRWISE = """
 with joined as (
@@ -39,8 +40,9 @@ def _score(warehouse, kind: str) -> tuple[float, float]:
 
 
 @pytest.mark.slow
-def test_identity_resolution_against_truth_small(small_warehouse):
-    scores = {kind: _score(small_warehouse, kind) for kind in ("contacts", "accounts")}
+@SMALL_LAYOUTS
+def test_identity_resolution_against_truth_small(small_layout):
+    scores = {kind: _score(small_layout, kind) for kind in ("contacts", "accounts")}
     for kind, (precision, recall) in scores.items():
         print(f"\nidentity {kind}: pairwise precision {precision:.4f}, recall {recall:.4f}")
     for kind, (precision, recall) in scores.items():

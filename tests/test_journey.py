@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SMALL_LAYOUTS
 
 # Current stage of each truth company, through its Salesforce account record.
 TRUTH_STAGES = """
@@ -40,10 +41,11 @@ order by truth_group, companies desc
 
 
 @pytest.mark.slow
-def test_current_stage_against_truth_small(small_warehouse):
-    rows = small_warehouse.query(
+@SMALL_LAYOUTS
+def test_current_stage_against_truth_small(small_layout):
+    rows = small_layout.query(
         TRUTH_STAGES,
-        [str(small_warehouse.truth / name) for name in ("account_facts.csv", "accounts.csv")],
+        [str(small_layout.truth / name) for name in ("account_facts.csv", "accounts.csv")],
     )
     totals: dict[str, int] = {}
     agreeing: dict[str, int] = {}
@@ -54,11 +56,11 @@ def test_current_stage_against_truth_small(small_warehouse):
         totals[truth_group] = totals.get(truth_group, 0) + companies
         if expected.get(truth_group) == stage:
             agreeing[truth_group] = agreeing.get(truth_group, 0) + companies
-    distribution = small_warehouse.query(
+    distribution = small_layout.query(
         "select journey_stage, count(*) from int_accounts__current_stage group by 1 order by 2 desc"
     )
     print("  accounts by current stage: " + ", ".join(f"{stage} {n}" for stage, n in distribution))
-    by_rule = small_warehouse.query(
+    by_rule = small_layout.query(
         "select stage_rule, count(*) from int_accounts__current_stage group by 1 order by 2 desc"
     )
     print("  accounts by current rule: " + ", ".join(f"{rule} {n}" for rule, n in by_rule))

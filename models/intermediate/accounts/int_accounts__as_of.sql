@@ -3,7 +3,9 @@
   charges, subscription changes, tickets). Every "as of" figure of the account 360
   (tenure, past-due, last 90 days) is computed at this instant, never at now(), so a
   rebuild of the same exports gives the same numbers. Future-dated fields (due dates,
-  current period ends, opportunity close dates) are deliberately not considered.
+  current period ends, opportunity close dates) are deliberately not considered. Exports
+  without a single event (header-only files) have their data end at 1970-01-01, so every
+  "as of" is defined and every window is empty.
 -#}
 with
 
@@ -47,8 +49,8 @@ event_times as (
 
 final as (
     select
-        max(event_at) as as_of_at,
-        cast(max(event_at) as date) as as_of_date
+        coalesce(max(event_at), cast('1970-01-01 00:00:00' as timestamp)) as as_of_at,
+        cast(coalesce(max(event_at), cast('1970-01-01 00:00:00' as timestamp)) as date) as as_of_date
     from event_times
 )
 

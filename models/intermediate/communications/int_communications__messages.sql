@@ -118,7 +118,10 @@ salesforce_messages as (
         on crm_user_teams.team = team_categories.team
     where
         not tasks.is_deleted
-        and lower(coalesce(tasks.status, '')) = 'completed'
+        -- a task export without a status column: a task with a completion time is done
+        and lower(
+            coalesce(tasks.status, case when tasks.completed_at is not null then 'completed' end, '')
+        ) = 'completed'
         and (
             lower(coalesce(tasks.task_subtype, '')) in ('email', 'call')
             or lower(coalesce(tasks.task_type, '')) in ('email', 'call')

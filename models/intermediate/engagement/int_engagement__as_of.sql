@@ -1,7 +1,8 @@
 {#-
   The "as of" instant of every activity window (engagement, messages received): the
   latest timestamp seen in the data (messages and engagement events), never now(), so a
-  rebuild of the same exports gives the same numbers. One row.
+  rebuild of the same exports gives the same numbers; without any message or engagement
+  event, the account 360's data end. One row.
 -#}
 with
 
@@ -11,6 +12,10 @@ messages as (
 
 events as (
     select * from {{ ref('int_engagement__events') }}
+),
+
+accounts_as_of as (
+    select * from {{ ref('int_accounts__as_of') }}
 ),
 
 latest as (
@@ -23,8 +28,9 @@ latest as (
 ),
 
 final as (
-    select max(latest_at) as as_of_at
+    select coalesce(max(latest.latest_at), max(accounts_as_of.as_of_at)) as as_of_at
     from latest
+    cross join accounts_as_of
 )
 
 select * from final

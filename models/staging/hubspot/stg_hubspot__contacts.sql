@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'contact') }}
+    {{ select_raw('hubspot', 'contact') }}
 ),
 
 latest as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'email_campaign') }}
+    {{ select_raw('hubspot', 'email_campaign') }}
 ),
 
 latest as (

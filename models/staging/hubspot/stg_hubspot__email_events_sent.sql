@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'email_event_sent') }}
+    {{ select_raw('hubspot', 'email_event_sent') }}
 ),
 
 latest as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'email_event_status_change') }}
+    {{ select_raw('hubspot', 'email_event_status_change') }}
 ),
 
 latest as (

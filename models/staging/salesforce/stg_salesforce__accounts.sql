@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'account') }}
+    {{ select_raw('salesforce', 'account') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', active_column='_fivetran_active', modified_column='last_modified_date') }}
 ),
 
 renamed as (
@@ -30,7 +30,8 @@ renamed as (
         {{ parse_timestamp('last_modified_date') }} as modified_at,
         {{ parse_timestamp('_fivetran_synced') }} as synced_at,
         -- flags
-        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
+        coalesce({{ parse_boolean('is_deleted') }}, false)
+        or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
     from latest
 )
 

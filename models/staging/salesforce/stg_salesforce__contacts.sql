@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'contact') }}
+    {{ select_raw('salesforce', 'contact') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', active_column='_fivetran_active', modified_column='last_modified_date') }}
 ),
 
 renamed as (
@@ -34,7 +34,8 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('has_opted_out_of_email') }}, false) as has_opted_out_of_email,
         coalesce({{ parse_boolean('do_not_call') }}, false) as do_not_call,
-        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
+        coalesce({{ parse_boolean('is_deleted') }}, false)
+        or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
     from latest
 )
 

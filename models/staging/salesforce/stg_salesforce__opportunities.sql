@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity') }}
+    {{ select_raw('salesforce', 'opportunity') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', active_column='_fivetran_active') }}
 ),
 
 renamed as (
@@ -28,7 +28,8 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('is_closed') }}, false) as is_closed,
         coalesce({{ parse_boolean('is_won') }}, false) as is_won,
-        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
+        coalesce({{ parse_boolean('is_deleted') }}, false)
+        or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
     from latest
 )
 

@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'task') }}
+    {{ select_raw('salesforce', 'task') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', active_column='_fivetran_active') }}
 ),
 
 renamed as (
@@ -30,7 +30,8 @@ renamed as (
         {{ parse_timestamp('completed_date_time') }} as completed_at,
         {{ parse_timestamp('created_date') }} as created_at,
         -- flags
-        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
+        coalesce({{ parse_boolean('is_deleted') }}, false)
+        or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
     from latest
 )
 

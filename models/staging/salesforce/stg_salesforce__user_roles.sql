@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'user_role') }}
+    {{ select_raw('salesforce', 'user_role') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', active_column='_fivetran_active') }}
 ),
 
 renamed as (

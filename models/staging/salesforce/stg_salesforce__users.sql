@@ -1,11 +1,11 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'user') }}
+    {{ select_raw('salesforce', 'user') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', active_column='_fivetran_active') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('stripe', 'charge') }}
+    {{ select_raw('stripe', 'charge') }}
 ),
 
 latest as (
@@ -15,7 +15,13 @@ renamed as (
         {{ as_text('customer_id') }} as customer_id,
         {{ as_text('invoice_id') }} as invoice_id,
         -- dimensions
-        lower({{ as_text('status') }}) as status,
+        coalesce(
+            lower({{ as_text('status') }}),
+            case
+                when {{ parse_boolean('paid') }} then 'succeeded'
+                when not {{ parse_boolean('paid') }} then 'failed'
+            end
+        ) as status,
         lower({{ as_text('currency') }}) as currency,
         {{ as_text('failure_code') }} as failure_code,
         {{ normalise_email('receipt_email') }} as receipt_email,
@@ -29,6 +35,7 @@ renamed as (
         coalesce({{ parse_boolean('captured') }}, false) as is_captured,
         coalesce({{ parse_boolean('refunded') }}, false) as is_refunded
     from latest
+    where coalesce({{ parse_boolean('livemode') }}, true)
 )
 
 select * from renamed

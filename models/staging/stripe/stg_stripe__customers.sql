@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('stripe', 'customer') }}
+    {{ select_raw('stripe', 'customer') }}
 ),
 
 latest as (
@@ -29,6 +29,7 @@ renamed as (
         coalesce({{ parse_boolean('delinquent') }}, false) as is_delinquent,
         coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
     from latest
+    where coalesce({{ parse_boolean('livemode') }}, true)
 )
 
 select * from renamed

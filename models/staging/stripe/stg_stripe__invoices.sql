@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('stripe', 'invoice') }}
+    {{ select_raw('stripe', 'invoice') }}
 ),
 
 latest as (
@@ -35,10 +35,11 @@ renamed as (
         {{ parse_timestamp('due_date') }} as due_at,
         {{ parse_timestamp('created') }} as created_at,
         -- flags
-        coalesce({{ parse_boolean('paid') }}, false) as is_paid,
+        coalesce({{ parse_boolean('paid') }}, lower({{ as_text('status') }}) = 'paid', false) as is_paid,
         coalesce({{ parse_boolean('attempted') }}, false) as is_attempted,
         coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
     from latest
+    where coalesce({{ parse_boolean('livemode') }}, true)
 )
 
 select * from renamed

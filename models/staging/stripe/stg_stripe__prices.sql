@@ -1,7 +1,13 @@
+{#-
+  Prices, from the `price` table or, for older connectors, the `plan` table (the same facts
+  under older names: amount, interval, interval_count; the contract declares them as
+  aliases, so both read as the price's columns).
+-#}
+{%- set use_price = raw_table_exists('stripe', 'price') or not raw_table_exists('stripe', 'plan') -%}
 with
 
 source as (
-    select * from {{ source('stripe', 'price') }}
+    {{ select_raw('stripe', 'price' if use_price else 'plan') }}
 ),
 
 latest as (
@@ -25,6 +31,7 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('active') }}, true) as is_active
     from latest
+    where coalesce({{ parse_boolean('livemode') }}, true)
 )
 
 select * from renamed

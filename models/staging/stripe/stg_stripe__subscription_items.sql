@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('stripe', 'subscription_item') }}
+    {{ select_raw('stripe', 'subscription_item') }}
 ),
 
 latest as (
@@ -16,7 +16,9 @@ renamed as (
         {{ as_text('price_id') }} as price_id,
         -- measures
         coalesce({{ parse_number('quantity', 'integer') }}, 1) as quantity,
-        -- timestamps
+        -- timestamps (newer Stripe API versions keep the current period on the item)
+        {{ parse_timestamp('current_period_start') }} as current_period_start_at,
+        {{ parse_timestamp('current_period_end') }} as current_period_end_at,
         {{ parse_timestamp('created') }} as created_at
     from latest
 )

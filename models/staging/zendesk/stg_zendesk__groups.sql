@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('zendesk', 'group') }}
+    {{ select_raw('zendesk', 'group') }}
 ),
 
 latest as (

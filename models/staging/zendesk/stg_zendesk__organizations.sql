@@ -1,29 +1,52 @@
+{#-
+  Organizations. Domains come from the `domain_names` column (older connectors) or the
+  `domain_name` table (one row per domain); either way `domain_names` is one lower-case,
+  comma-separated list.
+-#}
 with
 
 source as (
-    select * from {{ source('zendesk', 'organization') }}
+    {{ select_raw('zendesk', 'organization') }}
+),
+
+domain_rows as (
+    {{ select_raw('zendesk', 'domain_name') }}
+),
+
+domain_lists as (
+    select
+        {{ as_text('organization_id') }} as organization_id,
+        {{ agg_distinct_list("lower(" ~ as_text('domain_name') ~ ")") }} as domain_names
+    from domain_rows
+    where {{ as_text('domain_name') }} is not null
+    group by {{ as_text('organization_id') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', modified_column='updated_at') }}
 ),
 
 renamed as (
     select
         -- ids
-        {{ as_text('id') }} as organization_id,
-        {{ as_text('group_id') }} as group_id,
-        {{ as_text('external_id') }} as external_id,
+        {{ as_text('latest.id') }} as organization_id,
+        {{ as_text('latest.group_id') }} as group_id,
+        {{ as_text('latest.external_id') }} as external_id,
         -- dimensions
-        {{ as_text('name') }} as organization_name,
-        {{ normalise_company_name('name') }} as organization_name_normalised,
-        {{ regexp_replace_all("lower(" ~ as_text('domain_names') ~ ")", "'[^a-z0-9.,-]+'", "''") }} as domain_names,
+        {{ as_text('latest.name') }} as organization_name,
+        {{ normalise_company_name('latest.name') }} as organization_name_normalised,
+        {{ regexp_replace_all(
+            "lower(coalesce(" ~ as_text('latest.domain_names') ~ ", domain_lists.domain_names))",
+            "'[^a-z0-9.,-]+'", "''"
+        ) }} as domain_names,
         -- timestamps
-        {{ parse_timestamp('created_at') }} as created_at,
-        {{ parse_timestamp('updated_at') }} as updated_at,
+        {{ parse_timestamp('latest.created_at') }} as created_at,
+        {{ parse_timestamp('latest.updated_at') }} as updated_at,
         -- flags
-        coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
+        coalesce({{ parse_boolean('latest._fivetran_deleted') }}, false) as is_deleted
     from latest
+    left join domain_lists
+        on {{ as_text('latest.id') }} = domain_lists.organization_id
 )
 
 select * from renamed

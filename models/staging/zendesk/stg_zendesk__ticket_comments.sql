@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('zendesk', 'ticket_comment') }}
+    {{ select_raw('zendesk', 'ticket_comment') }}
 ),
 
 latest as (

@@ -1,11 +1,37 @@
 with
 
 source as (
-    select * from {{ source('zendesk', 'ticket') }}
+    {{ select_raw('zendesk', 'ticket') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', modified_column='updated_at') }}
+),
+
+{# CSAT from the satisfaction_rating table, for connectors that land it there: the latest
+   rating per ticket that is a score (not 'offered'/'unoffered'). #}
+rating_rows as (
+    {{ select_raw('zendesk', 'satisfaction_rating') }}
+),
+
+ratings as (
+    select
+        ticket_id,
+        score
+    from (
+        select
+            {{ as_text('ticket_id') }} as ticket_id,
+            {{ csat_score('score') }} as score,
+            row_number() over (
+                partition by {{ as_text('ticket_id') }}
+                order by
+                    coalesce({{ parse_timestamp('updated_at') }}, {{ parse_timestamp('created_at') }}) desc nulls last,
+                    {{ as_text('id') }} desc
+            ) as rating_rank
+        from rating_rows
+        where {{ csat_score('score') }} is not null
+    ) as ranked
+    where rating_rank = 1
 ),
 
 renamed as (
@@ -25,8 +51,8 @@ renamed as (
         lower({{ as_text('status') }}) as status,
         lower({{ as_text('via_channel') }}) as via_channel,
         {{ as_text('satisfaction_rating_comment') }} as satisfaction_comment,
-        -- measures: CSAT 1-5 (text scores such as 'offered' become null)
-        {{ parse_number('satisfaction_rating_score', 'integer') }} as satisfaction_score,
+        -- measures: CSAT 1-5 (good = 5, bad = 1; 'offered' and other text become null)
+        coalesce({{ csat_score('latest.satisfaction_rating_score') }}, ratings.score) as satisfaction_score,
         -- timestamps
         {{ parse_timestamp('due_at') }} as due_at,
         {{ parse_timestamp('created_at') }} as created_at,
@@ -34,6 +60,8 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
     from latest
+    left join ratings
+        on {{ as_text('latest.id') }} = ratings.ticket_id
 )
 
 select * from renamed

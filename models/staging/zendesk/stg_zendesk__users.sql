@@ -1,36 +1,64 @@
+{#-
+  Zendesk users. The time zone comes as an IANA name (`iana_time_zone`, newer connectors) or
+  a Rails name in `time_zone` ("Eastern Time (US & Canada)"), mapped by the
+  zendesk_time_zones seed; a value the engine does not know as a zone becomes null.
+-#}
 with
 
 source as (
-    select * from {{ source('zendesk', 'user') }}
+    {{ select_raw('zendesk', 'user') }}
 ),
 
 latest as (
-    {{ latest_version('source') }}
+    {{ latest_version('source', modified_column='updated_at') }}
+),
+
+rails_time_zones as (
+    select * from {{ ref('zendesk_time_zones') }}
+),
+
+known_time_zones as (
+    {{ time_zone_names() }}
+),
+
+zoned as (
+    select
+        latest.*,
+        coalesce(
+            {{ as_text('latest.iana_time_zone') }},
+            rails_time_zones.iana_time_zone,
+            {{ as_text('latest.time_zone') }}
+        ) as time_zone_candidate
+    from latest
+    left join rails_time_zones
+        on {{ as_text('latest.time_zone') }} = rails_time_zones.rails_time_zone
 ),
 
 renamed as (
     select
         -- ids
-        {{ as_text('id') }} as zendesk_user_id,
-        {{ as_text('organization_id') }} as organization_id,
-        {{ as_text('external_id') }} as external_id,
+        {{ as_text('zoned.id') }} as zendesk_user_id,
+        {{ as_text('zoned.organization_id') }} as organization_id,
+        {{ as_text('zoned.external_id') }} as external_id,
         -- dimensions
-        {{ as_text('email') }} as email_raw,
-        {{ normalise_email('email') }} as email,
-        {{ as_text('name') }} as full_name,
-        lower({{ as_text('role') }}) as user_role,
-        {{ as_text('time_zone') }} as time_zone,
-        {{ as_text('iana_time_zone') }} as iana_time_zone,
-        {{ as_text('locale') }} as locale,
+        {{ as_text('zoned.email') }} as email_raw,
+        {{ normalise_email('zoned.email') }} as email,
+        {{ as_text('zoned.name') }} as full_name,
+        lower({{ as_text('zoned.role') }}) as user_role,
+        {{ as_text('zoned.time_zone') }} as time_zone,
+        known_time_zones.time_zone_name as iana_time_zone,
+        {{ as_text('zoned.locale') }} as locale,
         -- timestamps
-        {{ parse_timestamp('created_at') }} as created_at,
-        {{ parse_timestamp('updated_at') }} as updated_at,
-        {{ parse_timestamp('last_login_at') }} as last_login_at,
+        {{ parse_timestamp('zoned.created_at') }} as created_at,
+        {{ parse_timestamp('zoned.updated_at') }} as updated_at,
+        {{ parse_timestamp('zoned.last_login_at') }} as last_login_at,
         -- flags
-        coalesce({{ parse_boolean('active') }}, true) as is_active,
-        coalesce({{ parse_boolean('suspended') }}, false) as is_suspended,
-        coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+        coalesce({{ parse_boolean('zoned.active') }}, true) as is_active,
+        coalesce({{ parse_boolean('zoned.suspended') }}, false) as is_suspended,
+        coalesce({{ parse_boolean('zoned._fivetran_deleted') }}, false) as is_deleted
+    from zoned
+    left join known_time_zones
+        on zoned.time_zone_candidate = known_time_zones.time_zone_name
 )
 
 select * from renamed
