@@ -33,6 +33,9 @@ class Column:
     when_absent: str | None
     aliases: tuple[str, ...] = ()
     required_unless_table: str | None = None  # required unless this table of the system exists
+    values: tuple[str, ...] = ()  # an enumeration: other values load as 'unknown' (counted)
+    minimum: float | None = None  # a smaller value rejects the row (e.g. a negative amount)
+    exclude_when_false: str | None = None  # the rule by which a false value excludes the row
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Table:
     when_absent: str | None
     event_type: str | None  # HubSpot per-type event tables: the type their ids carry
     columns: tuple[Column, ...]
+    record_key: tuple[str, ...] = ("id",)  # what identifies a record (versions share it)
+    modified_column: str | None = None  # orders versions after the sync time
+    core: bool = False  # an empty file of a core table stops the build (the build gate)
 
     @property
     def key(self) -> str:
@@ -59,6 +65,24 @@ class Table:
     @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    def load_rules(self) -> dict:
+        """How staging sorts this table's rows (macros/raw.sql, classified_raw): the key and
+        version order, rejections (missing key, repeated header, missing or unreadable
+        required timestamp, value under its minimum), exclusions by rule, enumerations."""
+        names = {c.name for c in self.columns}
+        return {
+            "key": list(self.record_key),
+            "active_column": "_fivetran_active" if "_fivetran_active" in names else None,
+            "synced_column": "_fivetran_synced" if "_fivetran_synced" in names else None,
+            "modified_column": self.modified_column,
+            "required_timestamps": [c.name for c in self.columns if c.required
+                                    and c.data_type in ("timestamp", "date")],
+            "minimums": {c.name: c.minimum for c in self.columns if c.minimum is not None},
+            "exclusions": {c.name: c.exclude_when_false for c in self.columns
+                           if c.exclude_when_false},
+            "enums": {c.name: list(c.values) for c in self.columns if c.values},
+        }
 
 
 @dataclass(frozen=True)
@@ -111,6 +135,9 @@ def load_contract(project_root: Path = PROJECT_ROOT) -> dict[str, System]:
                         when_absent=_meta(c).get("when_absent"),
                         aliases=tuple(_meta(c).get("aliases", ()) or ()),
                         required_unless_table=_meta(c).get("required_unless_table"),
+                        values=tuple(str(v) for v in _meta(c).get("values", ()) or ()),
+                        minimum=_meta(c).get("min"),
+                        exclude_when_false=_meta(c).get("exclude_when_false"),
                     )
                     for c in node.get("columns", [])
                 )
@@ -123,6 +150,9 @@ def load_contract(project_root: Path = PROJECT_ROOT) -> dict[str, System]:
                     when_absent=meta.get("when_absent"),
                     event_type=meta.get("event_type"),
                     columns=columns,
+                    record_key=tuple(meta.get("key", ("id",))),
+                    modified_column=meta.get("modified_column"),
+                    core=bool(meta.get("core", False)),
                 )
             systems[system.name] = system
     missing = [name for name in SYSTEMS if name not in systems]

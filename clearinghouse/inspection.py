@@ -128,7 +128,9 @@ class Inspection:
                     "columns": (report.columns if relation
                                 else {column.name: None for column in table.columns}),
                     "rows": report.rows if relation else 0,
+                    "path": report.path if relation else None,
                     "event_type": table.event_type,
+                    "rules": table.load_rules(),
                 }
         return {
             "raw_layout": layout,

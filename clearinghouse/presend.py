@@ -15,11 +15,18 @@ pushes no known message over a window limit (clearinghouse.policy). Output in ou
 
 Every input row lands in exactly one of allowed / suppressed / errors. Planned messages
 are named `planned:<row>` (row = 1-based data row of the file, as stg_planned__sends).
+
+The planned file may be UTF-8 (with or without BOM), UTF-16 with BOM or Windows-1252 /
+Latin-1, delimited by comma, semicolon, tab or pipe; a file that cannot be used (not text,
+no header, required columns missing) raises PresendInputError, whose message names the file.
+The output CSVs go through clearinghouse.safe_csv: text cells starting with = + - @ tab or
+CR get a leading `'` so that a spreadsheet does not execute them.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -40,6 +47,7 @@ from clearinghouse.policy import (
     load_history,
     load_rules,
 )
+from clearinghouse.safe_csv import write_csv
 
 INPUT_COLUMNS = ("email", "contact_id", "planned_at", "team", "category", "channel", "campaign")
 ROW_COLUMNS = ("row_id", "planned_message_id", *INPUT_COLUMNS)
@@ -172,24 +180,104 @@ def _load_reference(connection, rules: list[Rule]) -> _Reference:
     return _Reference(emails, contacts, teams, categories, channels, accounts)
 
 
+class PresendInputError(ValueError):
+    """The planned file cannot be used (unreadable, not CSV, required columns missing); the
+    message names the file and says why, ready to show to the user."""
+
+
+REQUIRED_COLUMNS = ("planned_at", "team", "category", "channel")  # + email and/or contact_id
+DELIMITERS = ",;\t|"
+ENCODINGS = ("utf-8-sig", "cp1252")
+_SEP_HINT = re.compile(r"\s*sep=([,;\t|])[ ]*(\r\n|\r|\n|$)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The text of the planned file: UTF-16 when it has a UTF-16 byte-order mark (Excel's
+    "Unicode text"), else UTF-8 (with or without BOM), else Windows-1252 (Latin-1)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ENCODINGS
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:65536]
+        if "\x00" in sample or len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
+            break  # decodes, but is binary content
+        return text
+    raise PresendInputError(
+        f"{path}: cannot be read as CSV (not a text file in UTF-8, UTF-16 or Windows-1252 / "
+        "Latin-1; binary content?)"
+    )
+
+
+def _header_matches(line: str, delimiter: str) -> int:
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    return sum((cell or "").strip().lower() in INPUT_COLUMNS for cell in cells)
+
+
+def _delimiter(header_line: str, text: str) -> str:
+    """The delimiter among `,;<tab>|`: the one that splits the header into the most known
+    column names; when no header cell is known, csv.Sniffer's guess (default a comma)."""
+    scores = {delimiter: _header_matches(header_line, delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delimiter: scores[delimiter])  # ties: first listed
+    if scores[best] > 0:
+        return best
+    try:
+        return csv.Sniffer().sniff(text[:65536], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
 def _read_planned(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
-        missing = {"planned_at", "team", "category", "channel"} - set(header)
-        if missing or not {"email", "contact_id"} & set(header):
-            raise ValueError(
-                f"{path}: planned sends need columns email (or contact_id), planned_at, team, "
-                f"category, channel[, campaign]; missing {sorted(missing) or ['email']}"
+    """The rows of the planned file: UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252,
+    delimited by comma, semicolon, tab or pipe (an Excel `sep=;` first line is honoured);
+    blank lines are skipped. PresendInputError when the file cannot be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PresendInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    text = _decode(path, data)
+    if not text.strip():
+        raise PresendInputError(
+            f"{path}: the file is empty (expected a header row: {', '.join(INPUT_COLUMNS)})"
+        )
+    hint = _SEP_HINT.match(text)
+    if hint:
+        delimiter, text = hint.group(1), text[hint.end():]
+    else:
+        header_line = next(line for line in text.splitlines() if line.strip())
+        delimiter = _delimiter(header_line, text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = (cells for cells in reader if cells)  # blank lines are no rows
+    try:
+        header = next((cells for cells in records if any(cell.strip() for cell in cells)), [])
+        header = [name.strip().lower() for name in header]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if not {"email", "contact_id"} & set(header):
+            missing.insert(0, "email (or contact_id)")
+        if missing:
+            raise PresendInputError(
+                f"{path}: missing column(s) {', '.join(missing)} (needs email and/or "
+                f"contact_id, planned_at, team, category, channel[, campaign]; found "
+                f"{', '.join(repr(name) for name in header) or 'no header'})"
             )
-        reader.fieldnames = header
+        position = {name: index for index, name in enumerate(header)}  # repeated: last
         rows = []
-        for row_id, raw in enumerate(reader, start=1):
+        for row_id, cells in enumerate(records, start=1):
             row = {"row_id": row_id, "planned_message_id": planned_id(row_id)}
             for column in INPUT_COLUMNS:
-                value = raw.get(column)
-                row[column] = value.strip() if isinstance(value, str) else ""
+                index = position.get(column)
+                value = cells[index] if index is not None and index < len(cells) else ""
+                row[column] = value.strip()
             rows.append(row)
+    except csv.Error as error:
+        raise PresendInputError(
+            f"{path}: cannot be read as CSV (line {reader.line_num}: {error})"
+        ) from None
     return rows
 
 
@@ -384,10 +472,12 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
         suppressed_by_rule=dict(Counter(row["rule_id"] for row in suppressed)),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    result.allowed.to_csv(out_dir / "allowed.csv", index=False)
-    result.suppressed.to_csv(out_dir / "suppressed.csv", index=False)
-    result.owners_to_notify.to_csv(out_dir / "owners_to_notify.csv", index=False)
-    result.errors.to_csv(out_dir / "errors.csv", index=False)
+    # text from the plan and the CRM (campaign, account and owner names) is neutralised
+    # against formula injection; numbers and timestamps are written as they are
+    write_csv(result.allowed, out_dir / "allowed.csv")
+    write_csv(result.suppressed, out_dir / "suppressed.csv")
+    write_csv(result.owners_to_notify, out_dir / "owners_to_notify.csv")
+    write_csv(result.errors, out_dir / "errors.csv")
     if verbose:
         print(result.summary())
     return result
@@ -396,13 +486,18 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
 def main(argv: list[str] | None = None) -> int:
     """`clearinghouse presend PLANNED.csv --out DIR [--db FILE]` (also: python -m ...)."""
     import argparse
+    import sys
 
     parser = argparse.ArgumentParser(prog="clearinghouse presend", description=__doc__)
     parser.add_argument("planned", type=Path)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--db", type=Path)
     args = parser.parse_args(argv)
-    presend(args.planned, args.out, args.db, verbose=True)
+    try:
+        presend(args.planned, args.out, args.db, verbose=True)
+    except PresendInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

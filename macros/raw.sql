@@ -132,3 +132,233 @@
     where 1 = 0
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+  Every row of a raw table, sorted into exactly one load outcome (DESIGN.md, "Row accounting
+  and the build gate"), with the contract's columns:
+    rejected    the row cannot be used; _load_reason: missing_id, repeated_header,
+                missing_timestamp, unparseable_timestamp, negative_amount (below_minimum);
+                _load_detail names the column and value
+    excluded    by design; _load_reason names the rule (e.g. a Stripe test-mode object)
+    superseded  an older version of a record another row of the file holds (older_version)
+    loaded      the record's current version
+  Versions of one record (its key) are ordered: current first in history mode
+  (_fivetran_active), then by the connector's sync time, the modified time, and last a hash of
+  the row's content, so the same rows in any file order give the same result. Rejected and
+  excluded rows never supersede a usable one. The rules come from the contract
+  (Table.load_rules in clearinghouse/contract.py) through the inspection's raw_layout.
+-#}
+{% macro classified_raw(system, table) -%}
+    {%- set entry = raw_layout_entry(system, table) -%}
+    {%- if entry is none -%}
+    select
+        raw_rows.*,
+        1 as _source_row_number,
+        'loaded' as _load_outcome,
+        cast(null as {{ dbt.type_string() }}) as _load_reason,
+        cast(null as {{ dbt.type_string() }}) as _load_detail
+    from ({{ select_raw(system, table) }}) as raw_rows
+    {%- else -%}
+    {%- set rules = entry.rules -%}
+    {%- set columns = entry.columns.keys() | list -%}
+    select
+        ranked.*,
+        case
+            when ranked._reject_reason is not null then 'rejected'
+            when ranked._exclude_reason is not null then 'excluded'
+            when ranked._version_rank > 1 then 'superseded'
+            else 'loaded'
+        end as _load_outcome,
+        coalesce(
+            ranked._reject_reason,
+            ranked._exclude_reason,
+            case when ranked._version_rank > 1 then 'older_version' end
+        ) as _load_reason,
+        ranked._reject_detail as _load_detail
+    from (
+        select
+            checked.*,
+            row_number() over (
+                partition by
+                    {% for key in rules.key -%}{{ as_text(key) }}, {% endfor -%}
+                    case when checked._reject_reason is null and checked._exclude_reason is null then 0 else 1 end
+                order by
+                    {% if rules.active_column -%}
+                    coalesce({{ parse_boolean(rules.active_column) }}, true) desc,
+                    {% endif -%}
+                    {% if rules.synced_column -%}
+                    {{ parse_timestamp(rules.synced_column) }} desc nulls last,
+                    {% endif -%}
+                    {% if rules.modified_column -%}
+                    {{ parse_timestamp(rules.modified_column) }} desc nulls last,
+                    {% endif -%}
+                    {{ row_content_hash(columns) }} desc
+            ) as _version_rank
+        from (
+            select
+                numbered.*,
+                {{ raw_reject_reason(entry, 'reason') }} as _reject_reason,
+                {{ raw_reject_reason(entry, 'detail') }} as _reject_detail,
+                {{ raw_exclude_reason(entry) }} as _exclude_reason
+            from (
+                select
+                    raw_rows.*,
+                    row_number() over () as _source_row_number
+                from ({{ select_raw(system, table) }}) as raw_rows
+            ) as numbered
+        ) as checked
+    ) as ranked
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The rows of a raw table that load (see classified_raw). -#}
+{% macro loaded_raw(system, table) -%}
+    select * from ({{ classified_raw(system, table) }}) as classified
+    where _load_outcome = 'loaded'
+{%- endmacro %}
+
+
+{#- Why a row is rejected (part='reason') or what exactly (part='detail'); null when usable. -#}
+{% macro raw_reject_reason(entry, part) -%}
+    {%- set rules = entry.rules -%}
+    case
+        {%- for key in rules.key %}
+        when {{ as_text(key) }} is null
+            then {{ "'missing_id'" if part == 'reason' else "'" ~ key ~ " is empty'" }}
+        {%- endfor %}
+        {%- for key in rules.key %}
+        {%- set header = entry.columns[key] or key %}
+        when lower({{ as_text(key) }}) = '{{ header | lower | replace("'", "''") }}'
+            then {{ "'repeated_header'" if part == 'reason' else "'the header row again (" ~ key ~ ")'" }}
+        {%- endfor %}
+        {%- for column in rules.required_timestamps %}
+        when {{ as_text(column) }} is null
+            then {{ "'missing_timestamp'" if part == 'reason' else "'" ~ column ~ " is empty'" }}
+        when {{ parse_timestamp(column) }} is null
+            then {{ "'unparseable_timestamp'" if part == 'reason'
+                    else "'" ~ column ~ " = ' || " ~ as_text(column) }}
+        {%- endfor %}
+        {%- for column, minimum in rules.minimums.items() %}
+        when {{ parse_number(column) }} < {{ minimum }}
+            then {{ ("'negative_amount'" if minimum == 0 else "'below_minimum'") if part == 'reason'
+                    else "'" ~ column ~ " = ' || " ~ as_text(column) }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#- The rule that excludes a row by design (e.g. a Stripe test-mode object); null otherwise. -#}
+{% macro raw_exclude_reason(entry) -%}
+    {%- set exclusions = entry.rules.exclusions -%}
+    {%- if exclusions -%}
+    case
+        {%- for column, rule in exclusions.items() %}
+        when {{ parse_boolean(column) }} = false then '{{ rule | replace("'", "''") }}'
+        {%- endfor %}
+    end
+    {%- else -%}
+    cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A hash of a row's values (nulls distinct from empty text): the last tie-breaker. -#}
+{% macro row_content_hash(columns) -%}
+    md5(concat_ws('|'
+        {%- for column in columns -%}
+        , coalesce(cast({{ raw_identifier(column) }} as {{ dbt.type_string() }}), '<null>')
+        {%- endfor -%}
+    ))
+{%- endmacro %}
+
+
+{#-
+  An enumerated column: the contract's value that matches ignoring case, spaces and
+  punctuation ('Urgent', 'URGENT ', 'end_user' -> 'urgent', 'end-user'); null stays null;
+  any other value is 'unknown' (counted in rpt_load_reconciliation, never a failure).
+-#}
+{% macro raw_enum(system, table, column, expression=none) -%}
+    {%- set entry = raw_layout_entry(system, table) -%}
+    {%- set values = (entry.rules.enums.get(column, []) if entry is not none else []) -%}
+    {%- set text = as_text(expression or column) -%}
+    {%- if not values -%}
+    {{ text }}
+    {%- else -%}
+    {%- set normalised = regexp_replace_all("lower(" ~ text ~ ")", "'[^a-z0-9]+'", "''") -%}
+    case
+        when {{ text }} is null then null
+        {%- for value in values %}
+        when {{ normalised }} = '{{ modules.re.sub('[^a-z0-9]+', '', value | lower) }}' then '{{ value }}'
+        {%- endfor %}
+        else 'unknown'
+    end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- (system, table, entry) for every contract table that has a file in this build. -#}
+{% macro raw_tables_with_files() -%}
+    {%- set layout = var('raw_layout', {}) or {} -%}
+    {%- set found = [] -%}
+    {%- for system in layout | sort -%}
+        {%- for table in layout[system] | sort -%}
+            {%- if layout[system][table].relation is not none -%}
+                {%- do found.append((system, table, layout[system][table])) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+
+{#- A row's contract columns as one JSON text (audit_rejected_rows keeps the source row). -#}
+{% macro raw_row_json(columns) -%}
+    {{ return(adapter.dispatch('raw_row_json', 'clearinghouse')(columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_json(columns) -%}
+    cast(json_object(
+        {%- for column in columns %}
+        '{{ column }}', cast({{ raw_identifier(column) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__raw_row_json(columns) -%}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column }}', cast({{ raw_identifier(column) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    ))
+{%- endmacro %}
+
+
+{#- The inspection's view of each raw file (source_system, source_table, file_path,
+    rows_in_file: DuckDB's count of the file's data rows) as a relation. -#}
+{% macro raw_file_rows() -%}
+    {%- set tables = raw_tables_with_files() -%}
+    {%- if tables -%}
+    select
+        files.source_system,
+        files.source_table,
+        files.file_path,
+        cast(files.rows_in_file as bigint) as rows_in_file
+    from (
+        values
+        {%- for system, table, entry in tables %}
+        ('{{ system }}', '{{ table }}', '{{ (entry.path or "") | replace("'", "''") }}', {{ entry.rows or 0 }})
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    ) as files (source_system, source_table, file_path, rows_in_file)
+    {%- else -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as source_system,
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as file_path,
+        cast(null as bigint) as rows_in_file
+    from (select 1 as no_files) as nothing
+    where 1 = 0
+    {%- endif -%}
+{%- endmacro %}

@@ -84,7 +84,7 @@ def test_legacy_layouts_build_the_same_marts(demo_warehouse, tmp_path):
 
 def _raw_count(raw: Path, sql: str) -> int:
     """A brute-force count over one raw CSV file ({file} in sql), all values as text."""
-    return duckdb.sql(sql.format(file=f"read_csv('{raw}', all_varchar = true)")).fetchone()[0]
+    return duckdb.sql(sql.format(file=f"read_csv('{raw}', all_varchar = true)")).fetchall()[0][0]
 
 
 def test_minimal_profile_builds_with_features_degraded(tmp_path):

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('hubspot', 'contact') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('hubspot', 'contact') }}
 ),
 
 renamed as (
@@ -32,7 +28,7 @@ renamed as (
         coalesce({{ parse_boolean('property_hs_email_optout') }}, false) as has_opted_out_of_email,
         coalesce({{ parse_boolean('is_deleted') }}, false)
         or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
 )
 
 select * from renamed

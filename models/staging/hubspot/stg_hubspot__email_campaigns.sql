@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('hubspot', 'email_campaign') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('hubspot', 'email_campaign') }}
 ),
 
 renamed as (
@@ -21,7 +17,7 @@ renamed as (
         upper({{ as_text('type') }}) as campaign_type,
         -- measures
         {{ parse_number('num_included', 'integer') }} as num_included
-    from latest
+    from source
 )
 
 select * from renamed

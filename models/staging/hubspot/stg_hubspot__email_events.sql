@@ -5,18 +5,14 @@
 -#}
 {%- set type_tables = raw_event_type_tables('hubspot')
     if not raw_column_exists('hubspot', 'email_event', 'type') else [] -%}
-{%- set event_type_sql = "upper(" ~ as_text('latest.type') ~ ")" -%}
+{%- set event_type_sql = raw_enum('hubspot', 'email_event', 'type', 'source.type') -%}
 {%- if type_tables -%}
     {%- set event_type_sql = "coalesce(" ~ event_type_sql ~ ", types.event_type)" -%}
 {%- endif -%}
 with
 
 source as (
-    {{ select_raw('hubspot', 'email_event') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('hubspot', 'email_event') }}
 ),
 
 {% if type_tables -%}
@@ -25,7 +21,7 @@ typed_ids as (
     select distinct
         {{ as_text('id') }} as email_event_id,
         '{{ event_type }}' as event_type
-    from ({{ select_raw('hubspot', table) }}) as {{ table }}
+    from ({{ loaded_raw('hubspot', table) }}) as {{ table }}
     {{ 'union all' if not loop.last }}
     {% endfor %}
 ),
@@ -42,24 +38,24 @@ types as (
 renamed as (
     select
         -- ids
-        {{ as_text('latest.id') }} as email_event_id,
-        {{ as_text('latest.email_campaign_id') }} as email_campaign_id,
-        {{ as_text('latest.sent_by_id') }} as sent_by_event_id,
-        {{ as_text('latest.caused_by_id') }} as caused_by_event_id,
-        {{ as_text('latest.portal_id') }} as portal_id,
+        {{ as_text('source.id') }} as email_event_id,
+        {{ as_text('source.email_campaign_id') }} as email_campaign_id,
+        {{ as_text('source.sent_by_id') }} as sent_by_event_id,
+        {{ as_text('source.caused_by_id') }} as caused_by_event_id,
+        {{ as_text('source.portal_id') }} as portal_id,
         -- dimensions
-        {{ as_text('latest.recipient') }} as recipient_raw,
-        {{ normalise_email('latest.recipient') }} as recipient_email,
+        {{ as_text('source.recipient') }} as recipient_raw,
+        {{ normalise_email('source.recipient') }} as recipient_email,
         {{ event_type_sql }} as event_type,
         -- timestamps
-        {{ parse_timestamp('latest.created') }} as occurred_at,
-        {{ parse_timestamp('latest._fivetran_synced') }} as synced_at,
+        {{ parse_timestamp('source.created') }} as occurred_at,
+        {{ parse_timestamp('source._fivetran_synced') }} as synced_at,
         -- flags
-        coalesce({{ parse_boolean('latest.filtered_event') }}, false) as is_filtered_event
-    from latest
+        coalesce({{ parse_boolean('source.filtered_event') }}, false) as is_filtered_event
+    from source
     {% if type_tables -%}
     left join types
-        on {{ as_text('latest.id') }} = types.email_event_id
+        on {{ as_text('source.id') }} = types.email_event_id
     {%- endif %}
 )
 

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('hubspot', 'email_event_sent') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('hubspot', 'email_event_sent') }}
 ),
 
 renamed as (
@@ -16,7 +12,7 @@ renamed as (
         {{ as_text('"from"') }} as from_address,
         {{ as_text('reply_to') }} as reply_to,
         {{ as_text('subject') }} as subject
-    from latest
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('hubspot', 'email_event_status_change') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('hubspot', 'email_event_status_change') }}
 ),
 
 renamed as (
@@ -19,7 +15,7 @@ renamed as (
         upper({{ as_text('change_type') }}) as change_type,
         -- flags
         coalesce({{ parse_boolean('bounced') }}, false) as is_bounced
-    from latest
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('salesforce', 'contact') }}
-),
-
-latest as (
-    {{ latest_version('source', active_column='_fivetran_active', modified_column='last_modified_date') }}
+    {{ loaded_raw('salesforce', 'contact') }}
 ),
 
 renamed as (
@@ -36,7 +32,7 @@ renamed as (
         coalesce({{ parse_boolean('do_not_call') }}, false) as do_not_call,
         coalesce({{ parse_boolean('is_deleted') }}, false)
         or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('salesforce', 'opportunity') }}
-),
-
-latest as (
-    {{ latest_version('source', active_column='_fivetran_active') }}
+    {{ loaded_raw('salesforce', 'opportunity') }}
 ),
 
 renamed as (
@@ -30,7 +26,7 @@ renamed as (
         coalesce({{ parse_boolean('is_won') }}, false) as is_won,
         coalesce({{ parse_boolean('is_deleted') }}, false)
         or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('salesforce', 'task') }}
-),
-
-latest as (
-    {{ latest_version('source', active_column='_fivetran_active') }}
+    {{ loaded_raw('salesforce', 'task') }}
 ),
 
 renamed as (
@@ -32,7 +28,7 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('is_deleted') }}, false)
         or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
 )
 
 select * from renamed

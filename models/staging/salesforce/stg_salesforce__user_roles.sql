@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('salesforce', 'user_role') }}
-),
-
-latest as (
-    {{ latest_version('source', active_column='_fivetran_active') }}
+    {{ loaded_raw('salesforce', 'user_role') }}
 ),
 
 renamed as (
@@ -16,7 +12,7 @@ renamed as (
         -- dimensions
         {{ as_text('name') }} as role_name,
         {{ as_text('developer_name') }} as developer_name
-    from latest
+    from source
 )
 
 select * from renamed

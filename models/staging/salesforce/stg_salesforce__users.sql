@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('salesforce', 'user') }}
-),
-
-latest as (
-    {{ latest_version('source', active_column='_fivetran_active') }}
+    {{ loaded_raw('salesforce', 'user') }}
 ),
 
 renamed as (
@@ -27,7 +23,7 @@ renamed as (
         {{ parse_timestamp('created_date') }} as created_at,
         -- flags
         coalesce({{ parse_boolean('is_active') }}, true) as is_active
-    from latest
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('stripe', 'charge') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('stripe', 'charge') }}
 ),
 
 renamed as (
@@ -16,7 +12,7 @@ renamed as (
         {{ as_text('invoice_id') }} as invoice_id,
         -- dimensions
         coalesce(
-            lower({{ as_text('status') }}),
+            {{ raw_enum('stripe', 'charge', 'status') }},
             case
                 when {{ parse_boolean('paid') }} then 'succeeded'
                 when not {{ parse_boolean('paid') }} then 'failed'
@@ -34,8 +30,7 @@ renamed as (
         coalesce({{ parse_boolean('paid') }}, false) as is_paid,
         coalesce({{ parse_boolean('captured') }}, false) as is_captured,
         coalesce({{ parse_boolean('refunded') }}, false) as is_refunded
-    from latest
-    where coalesce({{ parse_boolean('livemode') }}, true)
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('stripe', 'customer') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('stripe', 'customer') }}
 ),
 
 renamed as (
@@ -28,8 +24,7 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('delinquent') }}, false) as is_delinquent,
         coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
-    from latest
-    where coalesce({{ parse_boolean('livemode') }}, true)
+    from source
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('stripe', 'invoice') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('stripe', 'invoice') }}
 ),
 
 renamed as (
@@ -16,7 +12,7 @@ renamed as (
         {{ as_text('subscription_id') }} as subscription_id,
         -- dimensions
         {{ as_text('number') }} as invoice_number,
-        lower({{ as_text('status') }}) as status,
+        {{ raw_enum('stripe', 'invoice', 'status') }} as status,
         {{ as_text('billing_reason') }} as billing_reason,
         {{ as_text('collection_method') }} as collection_method,
         lower({{ as_text('currency') }}) as currency,
@@ -38,8 +34,7 @@ renamed as (
         coalesce({{ parse_boolean('paid') }}, lower({{ as_text('status') }}) = 'paid', false) as is_paid,
         coalesce({{ parse_boolean('attempted') }}, false) as is_attempted,
         coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted
-    from latest
-    where coalesce({{ parse_boolean('livemode') }}, true)
+    from source
 )
 
 select * from renamed

@@ -7,11 +7,7 @@
 with
 
 source as (
-    {{ select_raw('stripe', 'price' if use_price else 'plan') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('stripe', 'price' if use_price else 'plan') }}
 ),
 
 renamed as (
@@ -30,8 +26,7 @@ renamed as (
         {{ parse_timestamp('created') }} as created_at,
         -- flags
         coalesce({{ parse_boolean('active') }}, true) as is_active
-    from latest
-    where coalesce({{ parse_boolean('livemode') }}, true)
+    from source
 )
 
 select * from renamed

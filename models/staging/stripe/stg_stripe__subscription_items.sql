@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('stripe', 'subscription_item') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('stripe', 'subscription_item') }}
 ),
 
 renamed as (
@@ -20,7 +16,7 @@ renamed as (
         {{ parse_timestamp('current_period_start') }} as current_period_start_at,
         {{ parse_timestamp('current_period_end') }} as current_period_end_at,
         {{ parse_timestamp('created') }} as created_at
-    from latest
+    from source
 )
 
 select * from renamed

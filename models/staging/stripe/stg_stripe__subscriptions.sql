@@ -8,15 +8,7 @@
 with
 
 source as (
-    {{ select_raw('stripe', 'subscription_history' if from_history else 'subscription') }}
-),
-
-latest as (
-    {{ latest_version(
-        'source',
-        active_column='_fivetran_active' if from_history else none,
-        modified_column='_fivetran_start' if from_history else none
-    ) }}
+    {{ loaded_raw('stripe', 'subscription_history' if from_history else 'subscription') }}
 ),
 
 item_periods as (
@@ -24,39 +16,38 @@ item_periods as (
         {{ as_text('subscription_id') }} as subscription_id,
         min({{ parse_timestamp('current_period_start') }}) as current_period_start_at,
         max({{ parse_timestamp('current_period_end') }}) as current_period_end_at
-    from ({{ select_raw('stripe', 'subscription_item') }}) as items
+    from ({{ loaded_raw('stripe', 'subscription_item') }}) as items
     group by {{ as_text('subscription_id') }}
 ),
 
 renamed as (
     select
         -- ids
-        {{ as_text('latest.id') }} as subscription_id,
-        {{ as_text('latest.customer_id') }} as customer_id,
+        {{ as_text('source.id') }} as subscription_id,
+        {{ as_text('source.customer_id') }} as customer_id,
         -- dimensions
-        lower({{ as_text('latest.status') }}) as status,
-        {{ as_text('latest.collection_method') }} as collection_method,
+        {{ raw_enum('stripe', 'subscription_history' if from_history else 'subscription', 'status', 'source.status') }} as status,
+        {{ as_text('source.collection_method') }} as collection_method,
         -- timestamps
         coalesce(
-            {{ parse_timestamp('latest.start_date') }}, {{ parse_timestamp('latest.created') }}
+            {{ parse_timestamp('source.start_date') }}, {{ parse_timestamp('source.created') }}
         ) as started_at,
         coalesce(
-            {{ parse_timestamp('latest.current_period_start') }}, item_periods.current_period_start_at
+            {{ parse_timestamp('source.current_period_start') }}, item_periods.current_period_start_at
         ) as current_period_start_at,
         coalesce(
-            {{ parse_timestamp('latest.current_period_end') }}, item_periods.current_period_end_at
+            {{ parse_timestamp('source.current_period_end') }}, item_periods.current_period_end_at
         ) as current_period_end_at,
-        {{ parse_timestamp('latest.trial_start') }} as trial_start_at,
-        {{ parse_timestamp('latest.trial_end') }} as trial_end_at,
-        {{ parse_timestamp('latest.canceled_at') }} as canceled_at,
-        {{ parse_timestamp('latest.ended_at') }} as ended_at,
-        {{ parse_timestamp('latest.created') }} as created_at,
+        {{ parse_timestamp('source.trial_start') }} as trial_start_at,
+        {{ parse_timestamp('source.trial_end') }} as trial_end_at,
+        {{ parse_timestamp('source.canceled_at') }} as canceled_at,
+        {{ parse_timestamp('source.ended_at') }} as ended_at,
+        {{ parse_timestamp('source.created') }} as created_at,
         -- flags
-        coalesce({{ parse_boolean('latest.cancel_at_period_end') }}, false) as is_cancel_at_period_end
-    from latest
+        coalesce({{ parse_boolean('source.cancel_at_period_end') }}, false) as is_cancel_at_period_end
+    from source
     left join item_periods
-        on {{ as_text('latest.id') }} = item_periods.subscription_id
-    where coalesce({{ parse_boolean('latest.livemode') }}, true)
+        on {{ as_text('source.id') }} = item_periods.subscription_id
 )
 
 select * from renamed

@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('zendesk', 'group') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('zendesk', 'group') }}
 ),
 
 renamed as (
@@ -21,7 +17,7 @@ renamed as (
         coalesce({{ parse_boolean('is_public') }}, true) as is_public,
         coalesce({{ parse_boolean('deleted') }}, false)
         or coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
 )
 
 select * from renamed

@@ -6,11 +6,11 @@
 with
 
 source as (
-    {{ select_raw('zendesk', 'organization') }}
+    {{ loaded_raw('zendesk', 'organization') }}
 ),
 
 domain_rows as (
-    {{ select_raw('zendesk', 'domain_name') }}
+    {{ loaded_raw('zendesk', 'domain_name') }}
 ),
 
 domain_lists as (
@@ -22,31 +22,27 @@ domain_lists as (
     group by {{ as_text('organization_id') }}
 ),
 
-latest as (
-    {{ latest_version('source', modified_column='updated_at') }}
-),
-
 renamed as (
     select
         -- ids
-        {{ as_text('latest.id') }} as organization_id,
-        {{ as_text('latest.group_id') }} as group_id,
-        {{ as_text('latest.external_id') }} as external_id,
+        {{ as_text('source.id') }} as organization_id,
+        {{ as_text('source.group_id') }} as group_id,
+        {{ as_text('source.external_id') }} as external_id,
         -- dimensions
-        {{ as_text('latest.name') }} as organization_name,
-        {{ normalise_company_name('latest.name') }} as organization_name_normalised,
+        {{ as_text('source.name') }} as organization_name,
+        {{ normalise_company_name('source.name') }} as organization_name_normalised,
         {{ regexp_replace_all(
-            "lower(coalesce(" ~ as_text('latest.domain_names') ~ ", domain_lists.domain_names))",
+            "lower(coalesce(" ~ as_text('source.domain_names') ~ ", domain_lists.domain_names))",
             "'[^a-z0-9.,-]+'", "''"
         ) }} as domain_names,
         -- timestamps
-        {{ parse_timestamp('latest.created_at') }} as created_at,
-        {{ parse_timestamp('latest.updated_at') }} as updated_at,
+        {{ parse_timestamp('source.created_at') }} as created_at,
+        {{ parse_timestamp('source.updated_at') }} as updated_at,
         -- flags
-        coalesce({{ parse_boolean('latest._fivetran_deleted') }}, false) as is_deleted
-    from latest
+        coalesce({{ parse_boolean('source._fivetran_deleted') }}, false) as is_deleted
+    from source
     left join domain_lists
-        on {{ as_text('latest.id') }} = domain_lists.organization_id
+        on {{ as_text('source.id') }} = domain_lists.organization_id
 )
 
 select * from renamed

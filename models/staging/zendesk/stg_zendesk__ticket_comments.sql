@@ -1,11 +1,7 @@
 with
 
 source as (
-    {{ select_raw('zendesk', 'ticket_comment') }}
-),
-
-latest as (
-    {{ latest_version('source') }}
+    {{ loaded_raw('zendesk', 'ticket_comment') }}
 ),
 
 renamed as (
@@ -22,7 +18,7 @@ renamed as (
         -- flags
         coalesce({{ parse_boolean('public') }}, false) as is_public,
         coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
 )
 
 select * from renamed

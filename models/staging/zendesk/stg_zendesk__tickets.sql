@@ -1,17 +1,13 @@
 with
 
 source as (
-    {{ select_raw('zendesk', 'ticket') }}
-),
-
-latest as (
-    {{ latest_version('source', modified_column='updated_at') }}
+    {{ loaded_raw('zendesk', 'ticket') }}
 ),
 
 {# CSAT from the satisfaction_rating table, for connectors that land it there: the latest
    rating per ticket that is a score (not 'offered'/'unoffered'). #}
 rating_rows as (
-    {{ select_raw('zendesk', 'satisfaction_rating') }}
+    {{ loaded_raw('zendesk', 'satisfaction_rating') }}
 ),
 
 ratings as (
@@ -46,22 +42,22 @@ renamed as (
         {{ as_text('external_id') }} as external_id,
         -- dimensions
         {{ as_text('subject') }} as subject,
-        lower({{ as_text('type') }}) as ticket_type,
-        lower({{ as_text('priority') }}) as priority,
-        lower({{ as_text('status') }}) as status,
+        {{ raw_enum('zendesk', 'ticket', 'type') }} as ticket_type,
+        {{ raw_enum('zendesk', 'ticket', 'priority') }} as priority,
+        {{ raw_enum('zendesk', 'ticket', 'status') }} as status,
         lower({{ as_text('via_channel') }}) as via_channel,
         {{ as_text('satisfaction_rating_comment') }} as satisfaction_comment,
         -- measures: CSAT 1-5 (good = 5, bad = 1; 'offered' and other text become null)
-        coalesce({{ csat_score('latest.satisfaction_rating_score') }}, ratings.score) as satisfaction_score,
+        coalesce({{ csat_score('source.satisfaction_rating_score') }}, ratings.score) as satisfaction_score,
         -- timestamps
         {{ parse_timestamp('due_at') }} as due_at,
         {{ parse_timestamp('created_at') }} as created_at,
         {{ parse_timestamp('updated_at') }} as updated_at,
         -- flags
         coalesce({{ parse_boolean('_fivetran_deleted') }}, false) as is_deleted
-    from latest
+    from source
     left join ratings
-        on {{ as_text('latest.id') }} = ratings.ticket_id
+        on {{ as_text('source.id') }} = ratings.ticket_id
 )
 
 select * from renamed

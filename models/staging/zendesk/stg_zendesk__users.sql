@@ -6,11 +6,7 @@
 with
 
 source as (
-    {{ select_raw('zendesk', 'user') }}
-),
-
-latest as (
-    {{ latest_version('source', modified_column='updated_at') }}
+    {{ loaded_raw('zendesk', 'user') }}
 ),
 
 rails_time_zones as (
@@ -23,15 +19,15 @@ known_time_zones as (
 
 zoned as (
     select
-        latest.*,
+        source.*,
         coalesce(
-            {{ as_text('latest.iana_time_zone') }},
+            {{ as_text('source.iana_time_zone') }},
             rails_time_zones.iana_time_zone,
-            {{ as_text('latest.time_zone') }}
+            {{ as_text('source.time_zone') }}
         ) as time_zone_candidate
-    from latest
+    from source
     left join rails_time_zones
-        on {{ as_text('latest.time_zone') }} = rails_time_zones.rails_time_zone
+        on {{ as_text('source.time_zone') }} = rails_time_zones.rails_time_zone
 ),
 
 renamed as (
@@ -44,7 +40,7 @@ renamed as (
         {{ as_text('zoned.email') }} as email_raw,
         {{ normalise_email('zoned.email') }} as email,
         {{ as_text('zoned.name') }} as full_name,
-        lower({{ as_text('zoned.role') }}) as user_role,
+        {{ raw_enum('zendesk', 'user', 'role', 'zoned.role') }} as user_role,
         {{ as_text('zoned.time_zone') }} as time_zone,
         known_time_zones.time_zone_name as iana_time_zone,
         {{ as_text('zoned.locale') }} as locale,
