@@ -34,7 +34,7 @@ serve: install
 
 demo: install
 	$(BIN)/clearinghouse generate --scale demo --seed $(SEED) --out data/raw --truth data/truth
-	$(BIN)/clearinghouse quality --raw data/raw --out warehouse/quality
+	$(BIN)/clearinghouse inspect data/raw
 	$(BIN)/clearinghouse build
 	$(BIN)/clearinghouse serve
 

@@ -12,11 +12,12 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from clearinghouse.contract import load_contract
 from clearinghouse.inspection import Inspection, inspect_raw
 from clearinghouse.paths import PROJECT_ROOT, planned_path, raw_path, warehouse_path
 
@@ -30,6 +31,29 @@ class BuildResult:
     db_path: Path
     seconds: float
     results: list  # dbt node results (name, status)
+    warnings: list[str] = field(default_factory=list)  # rows rejected, unknown values
+
+
+def load_warnings(db_path: Path) -> list[str]:
+    """What a person should know about the load: per raw file, rows rejected or excluded
+    and enumeration values loaded as 'unknown' (from rpt_load_reconciliation)."""
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as connection:
+            rows = connection.execute(
+                "select source_system, source_table, rows_rejected, rows_excluded, "
+                "unknown_enum_values from rpt_load_reconciliation "
+                "where rows_rejected + rows_excluded + unknown_enum_values > 0 order by 1, 2"
+            ).fetchall()
+    except duckdb.Error:
+        return []
+    warnings = []
+    for system, table, rejected, excluded, unknown in rows:
+        parts = [f"{rejected:,} rejected" if rejected else "",
+                 f"{excluded:,} excluded by rule" if excluded else "",
+                 f"{unknown:,} unknown enumeration values loaded as 'unknown'" if unknown else ""]
+        warnings.append(f"{system}/{table}: " + ", ".join(p for p in parts if p)
+                        + " (see audit_rejected_rows, rpt_load_reconciliation)")
+    return warnings
 
 
 @contextmanager
@@ -128,6 +152,80 @@ def run_dbt(
     return list(getattr(result.result, "results", []) or [])
 
 
+@dataclass
+class Gate:
+    """When a build may replace the served warehouse (DESIGN.md, the build gate)."""
+
+    max_shrink: float = 0.20  # a core mart may lose at most this share of its rows
+    max_rejected_share: float = 0.05  # a raw file may have at most this share rejected
+    accept_shrink: bool = False  # accept shrunk core marts and empty core files
+    accept_rejects: bool = False  # accept rejected shares above the threshold
+    quality: bool = True  # run the raw-export quality checks; their errors stop the build
+
+
+CORE_MARTS = ("dim_accounts", "dim_contacts", "fct_communications")
+
+
+class GateError(BuildError):
+    """The new warehouse was built but not served: it differs from the served one by more
+    than the gate allows. The message says what changed and how to accept it."""
+
+
+def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate) -> None:
+    """Before dbt: empty core exports, then the raw-export quality checks."""
+    problems = []
+    if not gate.accept_shrink:
+        contract = load_contract()
+        for report in inspection.tables.values():
+            table = contract[report.system].tables[report.table]
+            if table.core and report.found and not report.error and report.rows == 0:
+                problems.append(f"{report.path} has no rows (header only): an empty core export "
+                                "is never served (accept with --accept-shrink)")
+    if gate.quality:
+        from clearinghouse.quality import check_raw
+
+        report = check_raw(raw, fmt=fmt)
+        problems += [f"quality: {key}: {check.message}" for key, check in report.errors]
+    if problems:
+        raise GateError("the raw exports did not pass the build gate, nothing was built:\n"
+                        + "\n".join(f"  - {problem}" for problem in problems))
+
+
+def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int | None:
+    try:
+        return connection.execute(f"select count(*) from {table}").fetchone()[0]
+    except duckdb.Error:
+        return None
+
+
+def _post_build_gate(fresh: Path, served: Path, gate: Gate) -> None:
+    """Before the swap: core marts that shrank, raw files with too many rejected rows."""
+    problems = []
+    with duckdb.connect(str(fresh), read_only=True) as new:
+        if not gate.accept_rejects:
+            rows = new.execute(
+                "select source_system, source_table, rows_rejected, rows_in_file, rejected_share "
+                "from rpt_load_reconciliation where rejected_share > ? order by 1, 2",
+                [gate.max_rejected_share]).fetchall()
+            problems += [
+                f"{system}/{table}: {rejected:,} of {total:,} rows rejected ({share:.1%} > "
+                f"{gate.max_rejected_share:.0%}; reasons in audit_rejected_rows; accept with "
+                "--accept-rejects)"
+                for system, table, rejected, total, share in rows]
+        if served.exists() and not gate.accept_shrink:
+            with duckdb.connect(str(served), read_only=True) as old:
+                for mart in CORE_MARTS:
+                    before, after = _count(old, mart), _count(new, mart)
+                    if before and after is not None and after < (1 - gate.max_shrink) * before:
+                        problems.append(
+                            f"{mart}: {before:,} rows served, {after:,} in the new build "
+                            f"({1 - after / before:.0%} fewer, more than {gate.max_shrink:.0%}; "
+                            "accept with --accept-shrink)")
+    if problems:
+        raise GateError(f"the new warehouse was built but not served; {served} is unchanged:\n"
+                        + "\n".join(f"  - {problem}" for problem in problems))
+
+
 def build(
     db_path: Path | None = None,
     raw: Path | None = None,
@@ -135,11 +233,15 @@ def build(
     select: str | None = None,
     target_path: Path | None = None,
     quiet: bool = False,
+    gate: Gate | None = None,
 ) -> BuildResult:
-    """`dbt build` into a fresh file and atomically swap it over db_path."""
+    """Inspect the raw exports, `dbt build` into a fresh file, pass the build gate, and
+    atomically swap the file over db_path. Any failure leaves db_path as it was."""
+    gate = gate or Gate()
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
     inspection = check_raw_folder(raw, fmt)
+    _pre_build_gate(inspection, raw, fmt, gate)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fresh = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
@@ -148,10 +250,12 @@ def build(
     args = ["build"] + (["--select", select] if select else [])
     try:
         results = run_dbt(args, fresh, raw, fmt, target_path, quiet, inspection)
+        _checkpoint(fresh)
+        if not select:
+            _post_build_gate(fresh, db_path, gate)
     except BaseException:
         fresh.unlink(missing_ok=True)
         fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
         raise
-    _checkpoint(fresh)
     os.replace(fresh, db_path)
-    return BuildResult(db_path, time.perf_counter() - started, results)
+    return BuildResult(db_path, time.perf_counter() - started, results, load_warnings(db_path))

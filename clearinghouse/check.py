@@ -61,6 +61,8 @@ NON_EMPTY = {
     "fct_communications": tuple(MESSAGE_FEATURES),
 }
 ON = ("active", "degraded")
+# The marts read row by row (sampled when above max_rows); the others only have their count.
+SAMPLED_READS = ("dim_accounts", "dim_contacts", "fct_communications", "fct_cadence_violations")
 
 
 @dataclass(frozen=True)
@@ -140,21 +142,30 @@ class CheckResult:
         return f"{self.where}: {self.expectation} -- {self.description}; {_observed(self)}"
 
 
+UNEXPECTED_KEYS = ("nonnull_count", "unexpected_count", "unexpected_percent", "examples",
+                   "allowed_percent")
+
+
 def _observed(result: CheckResult) -> str:
     seen = result.observed
     if seen.get("error"):
         return f"could not run: {seen['error']}"
-    if "unexpected_count" in seen:
+    if "unexpected_count" in seen and seen["nonnull_count"] == 1 and seen.get("examples"):
+        text = f"observed {seen['examples'][0]}"  # a one-row frame: its value
+    elif "unexpected_count" in seen:
         text = (f"observed {seen['unexpected_count']:,} of {seen['nonnull_count']:,} non-null "
                 f"values unexpected ({seen['unexpected_percent']:.2f}%)")
         if "allowed_percent" in seen:
             text += f", allowed {seen['allowed_percent']:g}%"
         if seen.get("examples"):
             text += ", e.g. " + ", ".join(repr(e) for e in seen["examples"])
-        return text
-    extra = ", ".join(f"{k} {_fmt(v)}" for k, v in seen.items() if k != "observed_value")
-    value = f"observed {_fmt(seen.get('observed_value'))}"
-    return f"{value} ({extra})" if extra else value
+    elif "observed_value" in seen:
+        text = f"observed {_fmt(seen['observed_value'])}"
+    else:
+        text = "observed"
+    extra = ", ".join(f"{k} {_fmt(v)}" for k, v in seen.items()
+                      if k != "observed_value" and k not in UNEXPECTED_KEYS)
+    return f"{text} ({extra})" if extra else text
 
 
 def _fmt(value: Any) -> str:
@@ -265,7 +276,8 @@ class Warehouse:
     def source(self, table: str) -> str:
         """`table`, or a repeatable reservoir sample of it when it is big."""
         if self.max_rows is not None and self.rows.get(table, 0) > self.max_rows:
-            return f"{_quote(table)} using sample reservoir({int(self.max_rows)} rows) repeatable (42)"
+            sample = f"reservoir({int(self.max_rows)} rows) repeatable (42)"
+            return f"{_quote(table)} using sample {sample}"
         return _quote(table)
 
     def df(self, sql: str) -> pd.DataFrame:
@@ -317,7 +329,7 @@ def _mean_mrr(warehouse: Warehouse) -> float | None:
 def parse_as_of(value: str | dt.datetime | None) -> dt.datetime:
     """The reference time of freshness as a naive UTC datetime (default: now)."""
     if value is None:
-        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
@@ -377,10 +389,12 @@ def _row_count_suites(gx, warehouse: Warehouse, previous: dict[str, int] | None,
         if expected:
             frame = warehouse.df("select source_system, count(*) as message_count "
                                  "from fct_communications group by all order by 1")
+            counts = {str(k): int(v) for k, v in zip(frame["source_system"],
+                                                     frame["message_count"], strict=True)}
             validations.append(Validation("row_counts", "fct_communications", frame, [
                 expect.ExpectColumnDistinctValuesToContainSet(
                     column="source_system", value_set=expected, severity=_severity("error"),
-                    meta=_meta("fct_communications", "source_system"),
+                    meta=_meta("fct_communications", "source_system", messages=counts),
                     description="every system whose message feature is on has messages"),
             ], suffix="source_system"))
     return validations
@@ -458,7 +472,8 @@ def _weekly_suite(gx, warehouse: Warehouse, thresholds: Thresholds,
         gx.expectations.ExpectColumnValuesToBeBetween(
             column="message_count", min_value=round(thresholds.min_week_share * median, 2),
             severity=_severity("warning"),
-            meta=_meta(table, "message_count", week_start=week, median_week=median,
+            meta=_meta(table, "message_count", week_start=week,
+                       messages=int(latest["message_count"].iloc[0]), median_week=median,
                        complete_weeks=len(weeks)),
             description=f"messages in the latest complete week ({week}) are at least "
             f"{thresholds.min_week_share:.0%} of the median complete week ({median:,.0f} "
@@ -580,10 +595,12 @@ def _jsonable(value: Any) -> Any:
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+        return _jsonable(value.item())
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
@@ -608,8 +625,10 @@ def _result(validation: Validation, outcome) -> CheckResult:
             examples=examples[:MAX_EXAMPLES])
         if config.kwargs.get("mostly") is not None and config.kwargs["mostly"] < 1:
             observed["allowed_percent"] = round(100 * (1 - config.kwargs["mostly"]), 4)
-    elif "observed_value" in result:
+    elif result.get("observed_value") is not None:
         observed["observed_value"] = _jsonable(result["observed_value"])
+    if result.get("partial_missing_list"):  # the set expectations: values not found
+        observed["missing"] = _jsonable(result["partial_missing_list"])
     context = dict(meta.get("context") or {})
     if "as_of" in context and isinstance(result.get("observed_value"), dt.datetime):
         age = dt.datetime.fromisoformat(context["as_of"]) - result["observed_value"]
@@ -688,9 +707,8 @@ def check_warehouse(
         warehouse.connection.close()
     if previous is None:
         report.notes.append("no previous build (--previous): row-count and mean bands skipped")
-    report.sampled = {table: report.rows[table] and min(report.rows[table], max_rows)
-                      for table in report.rows
-                      if max_rows is not None and report.rows[table] > max_rows}
+    report.sampled = {table: max_rows for table in SAMPLED_READS
+                      if max_rows is not None and report.rows.get(table, 0) > max_rows}
     report.great_expectations_version = gx.__version__
     report.seconds = round(time.perf_counter() - started, 2)
     if out is not None:
@@ -699,19 +717,24 @@ def check_warehouse(
 
 
 def _run(gx, context, validations: list[Validation]) -> list[CheckResult]:
-    datasource = context.data_sources.add_pandas("marts")
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    run_id = RunIdentifier(run_name="clearinghouse-check",
+                           run_time=dt.datetime.now(dt.UTC))  # one run in the Data Docs
+    # One asset and batch definition for every frame (each asset added re-saves the whole
+    # context configuration); the frame is the run's batch parameter.
+    batch = context.data_sources.add_pandas("warehouse").add_dataframe_asset("marts") \
+        .add_batch_definition_whole_dataframe("frame")
     results = []
     for validation in validations:
         suite = gx.ExpectationSuite(name=validation.name)
         for expectation in validation.expectations:
             suite.add_expectation(expectation)
         suite = context.suites.add(suite)
-        batch = datasource.add_dataframe_asset(validation.name) \
-            .add_batch_definition_whole_dataframe("whole_table")
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=validation.name, data=batch, suite=suite))
         outcome = definition.run(
-            batch_parameters={"dataframe": validation.frame},
+            batch_parameters={"dataframe": validation.frame}, run_id=run_id,
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
         results.extend(_result(validation, r) for r in outcome.results)
     return results

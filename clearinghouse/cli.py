@@ -35,15 +35,21 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from clearinghouse.build import BuildError, build
+    from clearinghouse.build import BuildError, Gate, build
 
+    gate = Gate(max_shrink=args.max_shrink, max_rejected_share=args.max_rejected_share,
+                accept_shrink=args.accept_shrink, accept_rejects=args.accept_rejects,
+                quality=not args.skip_quality)
     try:
-        result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select)
+        result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select,
+                       gate=gate)
     except BuildError as error:
         print(f"build failed, {warehouse_path() if not args.db else args.db} unchanged:\n{error}",
               file=sys.stderr)
         return 1
     print(f"built {result.db_path} in {result.seconds:.1f}s ({len(result.results)} dbt nodes)")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     return 0
 
 
@@ -64,10 +70,34 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _cmd_presend(args: argparse.Namespace) -> int:
-    from clearinghouse.presend import presend
+def _cmd_check(args: argparse.Namespace) -> int:
+    from clearinghouse.check import CheckError, Thresholds, check_warehouse, format_report
 
-    presend(Path(args.planned), Path(args.out), Path(args.db) if args.db else None, verbose=True)
+    thresholds = Thresholds(
+        max_shrink=args.max_shrink, max_growth=args.max_growth,
+        max_mean_change=args.max_mean_change, min_week_share=args.min_week_share,
+        warn_after_days=args.warn_after_days, error_after_days=args.error_after_days)
+    try:
+        report = check_warehouse(
+            Path(args.db) if args.db else warehouse_path(),
+            previous=Path(args.previous) if args.previous else None, out=Path(args.out),
+            as_of=args.as_of, thresholds=thresholds, max_rows=args.max_rows)
+    except CheckError as error:
+        print(f"clearinghouse check: {error}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
+def _cmd_presend(args: argparse.Namespace) -> int:
+    from clearinghouse.presend import PresendInputError, presend
+
+    try:
+        presend(Path(args.planned), Path(args.out), Path(args.db) if args.db else None,
+                verbose=True)
+    except PresendInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -122,6 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--raw", help="raw exports folder (default $CLEARINGHOUSE_RAW)")
     build.add_argument("--format", choices=["csv", "parquet"], default="csv")
     build.add_argument("--select", help="dbt selection (default: everything)")
+    build.add_argument("--max-shrink", type=float, default=0.20,
+                       help="largest share of rows a core mart (accounts, contacts, messages) "
+                       "may lose against the served warehouse (default 0.20)")
+    build.add_argument("--max-rejected-share", type=float, default=0.05,
+                       help="largest share of a raw file's rows that may be rejected (0.05)")
+    build.add_argument("--accept-shrink", action="store_true",
+                       help="serve the build even if core marts shrank or a core file is empty")
+    build.add_argument("--accept-rejects", action="store_true",
+                       help="serve the build even if a raw file has many rejected rows")
+    build.add_argument("--skip-quality", action="store_true",
+                       help="do not run the raw-export quality checks before the build")
     build.set_defaults(func=_cmd_build)
 
     inspect = commands.add_parser(
@@ -141,6 +182,34 @@ def main(argv: list[str] | None = None) -> int:
     quality.add_argument("--max-rows", type=int, default=500_000,
                          help="check a repeatable sample of bigger tables")
     quality.set_defaults(func=_cmd_quality)
+
+    check = commands.add_parser(
+        "check", help="check the built warehouse's marts with Great Expectations after a build "
+        "(row counts, distributions, formats, references, freshness)")
+    check.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB), read-only")
+    check.add_argument("--previous", help="warehouse file of the previous build: compare row "
+                       "counts and mean MRR with it")
+    check.add_argument("--out", default="warehouse/check",
+                       help="folder for check_report.json and data_docs/ (default "
+                       "warehouse/check)")
+    check.add_argument("--as-of", help="reference time of freshness, ISO date or time "
+                       "(default now, UTC)")
+    check.add_argument("--warn-after-days", type=float, default=7.0,
+                       help="warn when the newest message is older than this (default 7)")
+    check.add_argument("--error-after-days", type=float, default=30.0,
+                       help="fail when the newest message is older than this (default 30)")
+    check.add_argument("--max-shrink", type=float, default=0.20,
+                       help="largest share of the previous build's rows a mart may lose (0.20)")
+    check.add_argument("--max-growth", type=float, default=3.0,
+                       help="largest growth of a mart over the previous build (3.0 = +300%%)")
+    check.add_argument("--max-mean-change", type=float, default=0.5,
+                       help="largest change of mean current_mrr vs the previous build (0.5)")
+    check.add_argument("--min-week-share", type=float, default=0.2,
+                       help="warn when the latest complete week has fewer messages than this "
+                       "share of the median week (0.2)")
+    check.add_argument("--max-rows", type=int, default=500_000,
+                       help="validate a repeatable sample of bigger tables")
+    check.set_defaults(func=_cmd_check)
 
     presend = commands.add_parser(
         "presend", help="check a planned campaign against the policy before sending")

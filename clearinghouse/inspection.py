@@ -235,10 +235,10 @@ def _inspect_system(raw: Path, system: str, inspection: Inspection,
             chosen = chosen or table.name
         first = tables[0]
         if chosen is None and first.required:
-            names = " or ".join(f"{t.name}.csv/.parquet" for t in tables)
+            names = " or ".join(f"{folder / t.name}.csv" for t in tables)
             inspection.errors.append(
-                f"{folder}: required table {system}/{logical} missing (expected {names}); "
-                f"a {contract.label} export without it cannot be used")
+                f"{folder}: required table {system}/{logical} missing (expected {names}, "
+                f"or .csv.gz/.parquet); a {contract.label} export without it cannot be used")
         elif chosen is None and first.when_absent:
             inspection.warnings.append(
                 f"{system}/{logical}: no file: {first.when_absent or 'not read'}")

@@ -232,6 +232,15 @@ def _delimiter(header_line: str, text: str) -> str:
         return ","
 
 
+def _found(header: list[str], names: int = 8, width: int = 40) -> str:
+    """The header cells for an error message, shortened."""
+    if not header:
+        return "no header"
+    shown = [repr(name if len(name) <= width else name[:width] + "...") for name in header]
+    more = f", ... ({len(header)} columns)" if len(header) > names else ""
+    return ", ".join(shown[:names]) + more
+
+
 def _read_planned(path: Path) -> list[dict]:
     """The rows of the planned file: UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252,
     delimited by comma, semicolon, tab or pipe (an Excel `sep=;` first line is honoured);
@@ -263,7 +272,7 @@ def _read_planned(path: Path) -> list[dict]:
             raise PresendInputError(
                 f"{path}: missing column(s) {', '.join(missing)} (needs email and/or "
                 f"contact_id, planned_at, team, category, channel[, campaign]; found "
-                f"{', '.join(repr(name) for name in header) or 'no header'})"
+                f"{_found(header)})"
             )
         position = {name: index for index, name in enumerate(header)}  # repeated: last
         rows = []

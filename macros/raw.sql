@@ -362,3 +362,75 @@
     where 1 = 0
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The body of stg_raw__load_outcomes (kept here: the SQL is generated per raw file). -#}
+{% macro raw_load_outcomes() -%}
+    {%- set tables = raw_tables_with_files() -%}
+    {% for system, table, entry in tables -%}
+    select
+        '{{ system }}' as source_system,
+        '{{ table }}' as source_table,
+        'outcome' as measure,
+        _load_outcome as load_outcome,
+        _load_reason as load_reason,
+        count(*) as row_count
+    from ({{ classified_raw(system, table) }}) as {{ table }}_rows
+    group by _load_outcome, _load_reason
+    {% for column in entry.rules.enums if entry.columns[column] is not none -%}
+    union all
+    select
+        '{{ system }}' as source_system,
+        '{{ table }}' as source_table,
+        'unknown_value' as measure,
+        'loaded' as load_outcome,
+        '{{ column }}' as load_reason,
+        count(*) as row_count
+    from ({{ loaded_raw(system, table) }}) as {{ table }}_{{ column }}_values
+    where {{ raw_enum(system, table, column) }} = 'unknown'
+    {% endfor -%}
+    {{ 'union all' if not loop.last }}
+    {% else -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as source_system,
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as measure,
+        cast(null as {{ dbt.type_string() }}) as load_outcome,
+        cast(null as {{ dbt.type_string() }}) as load_reason,
+        cast(0 as bigint) as row_count
+    from (select 1 as no_files) as nothing
+    where 1 = 0
+    {% endfor %}
+{%- endmacro %}
+
+
+{#- The body of stg_raw__rejected_rows (kept here: the SQL is generated per raw file). -#}
+{% macro raw_rejected_rows() -%}
+    {%- set tables = raw_tables_with_files() -%}
+    {% for system, table, entry in tables -%}
+    select
+        '{{ system }}' as source_system,
+        '{{ table }}' as source_table,
+        cast(_source_row_number as bigint) as source_row_number,
+        {{ as_text(entry.rules.key[0]) }} as source_record_id,
+        _load_outcome as load_outcome,
+        _load_reason as load_reason,
+        _load_detail as load_detail,
+        {{ raw_row_json(entry.columns.keys() | list) }} as source_row
+    from ({{ classified_raw(system, table) }}) as {{ table }}_rows
+    where _load_outcome in ('rejected', 'excluded')
+    {{ 'union all' if not loop.last }}
+    {% else -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as source_system,
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as bigint) as source_row_number,
+        cast(null as {{ dbt.type_string() }}) as source_record_id,
+        cast(null as {{ dbt.type_string() }}) as load_outcome,
+        cast(null as {{ dbt.type_string() }}) as load_reason,
+        cast(null as {{ dbt.type_string() }}) as load_detail,
+        cast(null as {{ dbt.type_string() }}) as source_row
+    from (select 1 as no_files) as nothing
+    where 1 = 0
+    {% endfor %}
+{%- endmacro %}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from clearinghouse.build import BuildError, build
+from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build
 from clearinghouse.generate import generate
 
 # one contact-like table per system: file -> (id column, deleted-flag column, which rows)
@@ -121,3 +122,64 @@ def test_parquet_exports_build_the_same_warehouse(demo_warehouse, tmp_path):
                           for t in tables]
     csv_counts = [demo_warehouse.query(f"select count(*) from {t}")[0][0] for t in tables]
     assert parquet_counts == csv_counts
+
+
+# ------------------------------------------------------------------- the build gate
+def _mart_file(path: Path, counts: dict[str, int], rejected_share: float = 0.0) -> Path:
+    """A stand-in warehouse: the core marts with `counts` rows and one reconciliation row."""
+    with duckdb.connect(str(path)) as connection:
+        for table, rows in counts.items():
+            connection.execute(f"create table {table} as select range as id from range({rows})")
+        connection.execute(
+            "create table rpt_load_reconciliation as select 'zendesk' as source_system, "
+            "'ticket_comment' as source_table, 100 as rows_in_file, "
+            f"{int(rejected_share * 100)} as rows_rejected, {rejected_share} as rejected_share")
+    return path
+
+
+CORE = {"dim_accounts": 100, "dim_contacts": 1000, "fct_communications": 10_000}
+
+
+def test_gate_stops_core_marts_that_shrink(tmp_path):
+    served = _mart_file(tmp_path / "served.duckdb", CORE)
+    shrunk = _mart_file(tmp_path / "new.duckdb", {**CORE, "fct_communications": 7_999})
+    with pytest.raises(GateError) as raised:
+        _post_build_gate(shrunk, served, Gate())
+    message = str(raised.value)
+    assert "fct_communications: 10,000 rows served, 7,999 in the new build (20% fewer" in message
+    assert "dim_contacts" not in message and "--accept-shrink" in message
+    _post_build_gate(shrunk, served, Gate(accept_shrink=True))
+    _post_build_gate(shrunk, served, Gate(max_shrink=0.25))
+    within = _mart_file(tmp_path / "within.duckdb", {**CORE, "fct_communications": 8_000})
+    _post_build_gate(within, served, Gate())
+    _post_build_gate(shrunk, tmp_path / "nothing-served-yet.duckdb", Gate())
+
+
+def test_gate_stops_a_high_rejected_share(tmp_path):
+    served = _mart_file(tmp_path / "served.duckdb", CORE)
+    rejecting = _mart_file(tmp_path / "new.duckdb", CORE, rejected_share=0.06)
+    with pytest.raises(GateError, match=r"zendesk/ticket_comment: 6 of 100 rows rejected \(6.0%"):
+        _post_build_gate(rejecting, served, Gate())
+    _post_build_gate(rejecting, served, Gate(accept_rejects=True))
+    _post_build_gate(rejecting, served, Gate(max_rejected_share=0.10))
+
+
+def test_gate_keeps_the_served_file_when_a_build_shrinks(demo_warehouse, tmp_path):
+    """End to end: exports cut to five rows a table build fine, but are not served over the
+    demo warehouse until accepted."""
+    raw = tmp_path / "raw"
+    for path in demo_warehouse.raw.rglob("*.csv"):
+        out = raw / path.relative_to(demo_warehouse.raw)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with path.open(newline="") as handle, out.open("w", newline="") as sink:
+            csv.writer(sink).writerows(row for _, row in zip(range(6), csv.reader(handle),
+                                                             strict=False))
+    served = tmp_path / "served.duckdb"
+    shutil.copy(demo_warehouse.db, served)
+    before = served.read_bytes()
+    with pytest.raises(GateError) as raised:
+        build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
+    for mart in ("dim_accounts", "dim_contacts", "fct_communications"):
+        assert f"{mart}: " in str(raised.value)
+    assert served.read_bytes() == before
+    assert not list(tmp_path.glob("served.duckdb.building-*"))

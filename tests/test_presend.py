@@ -6,6 +6,8 @@ and the pre-send decisions must never let a violation through."""
 from __future__ import annotations
 
 import csv
+import io
+import random
 import shutil
 import tempfile
 from collections import Counter
@@ -28,7 +30,13 @@ from clearinghouse.policy import (
     load_rules,
     local_time,
 )
-from clearinghouse.presend import normalise_email, parse_timestamp, presend
+from clearinghouse.presend import (
+    PresendInputError,
+    normalise_email,
+    parse_timestamp,
+    presend,
+)
+from clearinghouse.presend import main as presend_main
 
 COLUMNS = ["email", "contact_id", "planned_at", "team", "category", "channel", "campaign"]
 
@@ -375,3 +383,247 @@ def test_presend_property(state, plan):
             assert row.planned_message_id not in causes
             planned_causes = [cause for cause in causes if cause in planned_ids]
             assert set(planned_causes) <= set(result.allowed["planned_message_id"])
+
+
+# -- output safety (formula injection) and input robustness ----------------------------
+
+PAYLOADS = ['=HYPERLINK("http://x")', "@SUM(1)", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"]
+OUTPUTS = ("allowed", "suppressed", "owners_to_notify", "errors")
+
+
+def _quiet_owned_contacts(state: State, count: int) -> list[tuple[str, str, str]]:
+    """(contact_id, account_id, owner_team) of contacts not opted out, of owned accounts
+    with no message in the last 8 days of the history (so no cap or collision applies);
+    one contact per account."""
+    cutoff = state.end - timedelta(days=8)
+    busy = {key for message in state.history if message.sent_at >= cutoff
+            for key in (message.contact_id, message.account_id)}
+    found, accounts = [], set()
+    with duckdb.connect(str(state.db), read_only=True) as connection:
+        for contact_id, account_id, owner_team in connection.execute(
+            "select c.contact_id, c.account_id, a.owner_team from dim_contacts c "
+            "join dim_accounts a using (account_id) where not c.is_opted_out "
+            "and a.owner_user_id is not null and a.owner_team is not null "
+            "order by c.contact_id"
+        ).fetchall():
+            if contact_id in busy or account_id in busy or account_id in accounts:
+                continue
+            found.append((contact_id, account_id, owner_team))
+            accounts.add(account_id)
+            if len(found) == count:
+                break
+    assert len(found) == count, "not enough quiet contacts in the demo warehouse"
+    return found
+
+
+def _opted_out_contact(state: State) -> str:
+    with duckdb.connect(str(state.db), read_only=True) as connection:
+        return connection.execute(
+            "select contact_id from dim_contacts where is_opted_out order by contact_id limit 1"
+        ).fetchall()[0][0]
+
+
+def _local_noon(state: State, contact_id: str, days: int) -> datetime:
+    """UTC time of noon local time for the contact, `days` after the end of the history."""
+    noon = (state.end + timedelta(days=days)).replace(hour=12, minute=0, second=0,
+                                                      microsecond=0)
+    return noon - (local_time(noon, state.context.time_zone(contact_id)) - noon)
+
+
+def _other_team(owner_team: str) -> str:
+    return next(team for team in ("sales", "customer_success", "account_management")
+                if team != owner_team)
+
+
+def _all_cells(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_outputs_neutralise_formula_injection(state, tmp_path):
+    """Campaign names, raw input values and CRM account/owner names that a spreadsheet
+    would execute are written with a leading ' in all four output CSVs."""
+    db = tmp_path / "names.duckdb"
+    shutil.copy(state.db, db)
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("update dim_accounts set account_name = ?, owner_name = ?",
+                           [PAYLOADS[0], PAYLOADS[1]])
+    quiet = _quiet_owned_contacts(state, 4)
+    rows = []
+    for index, (contact_id, _, owner_team) in enumerate(quiet):
+        # own-team message (allowed), then other-team outreach (allowed or owner_not_looped:
+        # either way the owner is to be notified)
+        at = _local_noon(state, contact_id, 2 + index)
+        rows.append({"contact_id": contact_id, "planned_at": f"{at}", "team": owner_team,
+                     "category": "success", "channel": "email",
+                     "campaign": PAYLOADS[index % len(PAYLOADS)]})
+        rows.append({"contact_id": contact_id, "planned_at": f"{at + timedelta(hours=1)}",
+                     "team": _other_team(owner_team), "category": "sales", "channel": "email",
+                     "campaign": PAYLOADS[(index + 1) % len(PAYLOADS)]})
+    opted_out = _opted_out_contact(state)
+    for payload in PAYLOADS:  # suppressed: opted out
+        rows.append({"contact_id": opted_out,
+                     "planned_at": f"{_local_noon(state, opted_out, 3)}", "team": "marketing",
+                     "category": "promotional", "channel": "email", "campaign": payload})
+    rows += [  # errors, with the payloads in every raw column
+        {"email": "=1+1@x", "planned_at": "-5 days", "team": PAYLOADS[2],
+         "category": PAYLOADS[1], "channel": "-email", "campaign": PAYLOADS[0]},
+        {"contact_id": PAYLOADS[0], "planned_at": "@now", "team": "marketing",
+         "category": "promotional", "channel": "email", "campaign": "Spring\r=1+1\n@x"},
+    ]
+    result = presend(_write(tmp_path / "plan.csv", rows), tmp_path / "out", db)
+    assert len(result.allowed) and len(result.suppressed) and len(result.errors)
+    assert len(result.owners_to_notify)
+    for name in OUTPUTS:
+        cells = _all_cells(tmp_path / "out" / f"{name}.csv")
+        assert len(cells) > 1, name
+        for line, row in enumerate(cells, start=1):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, line, cell)
+    written = {name: pd.read_csv(tmp_path / "out" / f"{name}.csv", keep_default_na=False)
+               for name in OUTPUTS}
+    campaigns = {*written["allowed"]["campaign"], *written["suppressed"]["campaign"]}
+    assert campaigns == {"'" + payload for payload in PAYLOADS}
+    assert set(written["owners_to_notify"]["account_name"]) == {"'" + PAYLOADS[0]}
+    assert set(written["owners_to_notify"]["owner_name"]) == {"'" + PAYLOADS[1]}
+    errors = written["errors"].set_index("row_id")
+    last = len(rows)
+    assert errors.loc[last - 1, "planned_at"] == "'-5 days"
+    assert errors.loc[last - 1, "team"] == "'" + PAYLOADS[2]
+    assert errors.loc[last, "contact_id"] == "'" + PAYLOADS[0]
+    assert errors.loc[last, "campaign"] == "Spring\r=1+1\n@x"  # one quoted cell
+    # the frames returned keep the values as given; only the files are neutralised
+    assert set(result.allowed["campaign"]) | set(result.suppressed["campaign"]) == set(PAYLOADS)
+    # numbers stay numbers
+    assert written["allowed"]["row_id"].dtype.kind == "i"
+    assert written["owners_to_notify"]["allowed_message_count"].dtype.kind == "i"
+
+
+def _write_as(path: Path, rows: list[dict], encoding: str = "utf-8", delimiter: str = ",",
+              prefix: str = "") -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=delimiter,
+                            lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows([{column: row.get(column, "") for column in COLUMNS} for row in rows])
+    path.write_bytes((prefix + buffer.getvalue()).encode(encoding))
+    return path
+
+
+@pytest.fixture(scope="module")
+def encoded_plan(state) -> list[dict]:
+    """A small plan with allowed and suppressed rows, accented campaign names and
+    delimiters inside values."""
+    quiet = _quiet_owned_contacts(state, 3)
+    contact_id, _, owner_team = quiet[0]
+    at = _local_noon(state, contact_id, 2)
+    rows = [  # three to one contact in a day: one is over the cap
+        {"contact_id": contact_id, "planned_at": f"{at + timedelta(hours=hours)}",
+         "team": owner_team, "category": category, "channel": "email",
+         "campaign": f"Été {index}; promo, «café» | n°{index}"}
+        for index, (hours, category) in enumerate([(0, "promotional"), (1, "sales"),
+                                                   (2, "success")])
+    ]
+    for contact_id, _, owner_team in quiet[1:]:
+        rows.append({"contact_id": contact_id,
+                     "planned_at": f"{_local_noon(state, contact_id, 4)}",
+                     "team": owner_team, "category": "success", "channel": "email",
+                     "campaign": "Relance client – résumé"})
+    opted_out = _opted_out_contact(state)
+    rows.append({"contact_id": opted_out, "planned_at": f"{_local_noon(state, opted_out, 3)}",
+                 "team": "marketing", "category": "promotional", "channel": "email",
+                 "campaign": "Noël"})
+    rows.append({"email": "nobody@unknown-company.example", "planned_at": f"{at}",
+                 "team": "marketing", "category": "promotional", "channel": "email",
+                 "campaign": "Über"})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def plain(state, encoded_plan, tmp_path_factory):
+    """The decisions for the plan as a plain UTF-8, comma-separated file."""
+    folder = tmp_path_factory.mktemp("plain")
+    result = presend(_write_as(folder / "plain.csv", encoded_plan), folder / "out", state.db)
+    assert len(result.allowed) and len(result.suppressed) and len(result.errors)
+    assert "«café»" in " ".join(result.allowed["campaign"].tolist()
+                                + result.suppressed["campaign"].tolist())
+    return result
+
+
+@pytest.mark.parametrize("encoding, delimiter, prefix", [
+    ("utf-8-sig", ",", ""),      # UTF-8 with BOM (Excel "CSV UTF-8")
+    ("cp1252", ",", ""),         # Latin-1 / Windows-1252 (Excel "CSV" on Windows)
+    ("utf-8", ";", ""),          # semicolon (European Excel)
+    ("cp1252", ";", ""),
+    ("utf-8", "\t", ""),         # tab-separated
+    ("utf-8", "|", ""),
+    ("utf-16", "\t", ""),        # Excel "Unicode text"
+    ("utf-8", ";", "sep=;\r\n"),  # Excel's delimiter hint line
+    ("utf-8-sig", ";", "\r\n\r\n"),  # blank lines before the header
+], ids=["bom", "cp1252", "semicolon", "cp1252-semicolon", "tab", "pipe", "utf16-tab",
+        "sep-hint", "leading-blank-lines"])
+def test_encodings_and_delimiters_give_the_same_decisions(state, encoded_plan, plain, tmp_path,
+                                                          encoding, delimiter, prefix):
+    other = presend(_write_as(tmp_path / "other.csv", encoded_plan, encoding, delimiter,
+                              prefix), tmp_path / "other", state.db)
+    assert other.input_rows == plain.input_rows == len(encoded_plan)
+    for name in ("allowed", "suppressed", "errors", "owners_to_notify"):
+        pd.testing.assert_frame_equal(getattr(other, name), getattr(plain, name),
+                                      obj=name)
+    campaigns = {*other.allowed["campaign"], *other.suppressed["campaign"],
+                 *other.errors["campaign"]}
+    assert campaigns == {row["campaign"] for row in encoded_plan}
+
+
+def test_binary_file_is_a_clear_error(state, tmp_path):
+    garbage = tmp_path / "planned.csv"
+    garbage.write_bytes(random.Random(0).randbytes(4096))
+    with pytest.raises(PresendInputError, match="planned.csv: cannot be read as CSV"):
+        presend(garbage, tmp_path / "out", state.db)
+    assert not (tmp_path / "out").exists()
+    # text that decodes but is no planned file: the header found is shown, shortened
+    garbage.write_bytes(b"\xe5" * 4096 + b"\n")
+    with pytest.raises(PresendInputError) as caught:
+        presend(garbage, tmp_path / "out", state.db)
+    assert str(caught.value).startswith(f"{garbage}: missing column(s) email")
+    assert len(str(caught.value)) < 600
+
+
+def test_missing_column_is_a_clear_error(state, tmp_path):
+    path = tmp_path / "planned.csv"
+    path.write_text("email;team;category;channel;campaign\nx@y.io;sales;sales;email;a\n",
+                    encoding="utf-8")
+    with pytest.raises(PresendInputError) as caught:
+        presend(path, tmp_path / "out", state.db)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: missing column(s) planned_at")
+    assert isinstance(caught.value, ValueError)
+    path.write_text("planned_at,team,category,channel\n", encoding="utf-8")
+    with pytest.raises(PresendInputError, match=r"planned.csv: missing column\(s\) email"):
+        presend(path, tmp_path / "out", state.db)
+
+
+@pytest.mark.parametrize("content", [b"", b"\r\n  \n", b"sep=;\n"], ids=["empty", "blank",
+                                                                         "hint-only"])
+def test_empty_file_is_a_clear_error(state, tmp_path, content):
+    path = tmp_path / "planned.csv"
+    path.write_bytes(content)
+    with pytest.raises(PresendInputError, match="planned.csv: "):
+        presend(path, tmp_path / "out", state.db)
+
+
+def test_header_only_file_is_an_empty_plan(state, tmp_path):
+    path = tmp_path / "planned.csv"
+    path.write_bytes("\ufeffemail;contact_id;planned_at;team;category;channel;campaign\r\n"
+                     .encode())
+    result = presend(path, tmp_path / "out", state.db)
+    assert result.input_rows == 0 and result.allowed.empty and result.errors.empty
+
+
+def test_main_prints_input_errors_without_traceback(state, tmp_path, capsys):
+    missing = tmp_path / "nowhere.csv"
+    assert presend_main([str(missing), "--out", str(tmp_path / "out"),
+                         "--db", str(state.db)]) == 1
+    captured = capsys.readouterr()
+    assert f"{missing}: cannot be read" in captured.err
+    assert "Traceback" not in captured.err

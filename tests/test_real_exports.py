@@ -17,8 +17,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from variant_builds import build_many
 
-from clearinghouse.build import BuildError, build
+from clearinghouse.build import BuildError, Gate, GateError, build
 from clearinghouse.cli import main
 from clearinghouse.contract import load_contract
 from clearinghouse.generate import generate
@@ -61,21 +62,29 @@ def _messages_by_system(db: Path) -> dict[str, tuple[int, int]]:
             for s in set(resolved) | set(quarantined)}
 
 
-def _build_variant(root: Path, **generate_args) -> Path:
-    raw, db = root / "raw", root / "warehouse.duckdb"
-    generate(out=raw, truth=root / "truth", scale="demo", seed=7, progress=False, **generate_args)
-    build(db_path=db, raw=raw, target_path=root / "target", quiet=True)
-    return db
+def _subset_name(systems: tuple[str, ...]) -> str:
+    return "-".join(systems)
 
 
-def test_legacy_layouts_build_the_same_marts(demo_warehouse, tmp_path):
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory) -> dict[str, Path]:
+    """The demo company (seed 7, like demo_warehouse) built in the legacy layouts, with
+    required columns only, and for every subset of one or three systems: name -> warehouse."""
+    wanted = {"legacy": {"profile": "legacy"}, "minimal": {"profile": "minimal"}}
+    wanted |= {_subset_name(s): {"systems": ",".join(s)} for s in SUBSETS}
+    return build_many(tmp_path_factory.mktemp("variants"), wanted)
+
+
+def test_legacy_layouts_build_the_same_marts(demo_warehouse, variants):
     """Original-case Salesforce names, subscription_history, plan, domain_name, Rails time
     zones and per-type HubSpot event tables give exactly the marts of the full profile."""
-    legacy = _build_variant(tmp_path, profile="legacy")
+    legacy = variants["legacy"]
     marts = _marts(demo_warehouse.db)
     assert len(marts) >= 20
     assert _marts(legacy) == marts
-    differing = [t for t in marts if t != "rpt_feature_coverage"
+    # the coverage and reconciliation reports describe the files read, so they differ
+    per_file = {"rpt_feature_coverage", "rpt_load_reconciliation"}
+    differing = [t for t in marts if t not in per_file
                  and _fingerprint(legacy, t) != _fingerprint(demo_warehouse.db, t)]
     assert differing == []
     statuses = dict(_query(legacy, "select feature, status from rpt_feature_coverage"))
@@ -87,12 +96,12 @@ def _raw_count(raw: Path, sql: str) -> int:
     return duckdb.sql(sql.format(file=f"read_csv('{raw}', all_varchar = true)")).fetchall()[0][0]
 
 
-def test_minimal_profile_builds_with_features_degraded(tmp_path):
+def test_minimal_profile_builds_with_features_degraded(variants):
     """Required columns only: the build succeeds, every message is resolved or quarantined
     (counted from the raw files), and the coverage mart says which features are degraded or
     off."""
-    db = _build_variant(tmp_path, profile="minimal")
-    raw = tmp_path / "raw"
+    db = variants["minimal"]
+    raw = db.parent / "raw"
     minimal = _messages_by_system(db)
     expected = {
         # without filtered_event or deletion flags every SENT event and invoice counts
@@ -116,9 +125,9 @@ def test_minimal_profile_builds_with_features_degraded(tmp_path):
     assert statuses["people_identity"] == "active"
 
 
-@pytest.mark.parametrize("systems", SUBSETS, ids=["-".join(s) for s in SUBSETS])
-def test_any_subset_of_systems_builds(demo_warehouse, tmp_path, systems):
-    db = _build_variant(tmp_path, systems=",".join(systems))
+@pytest.mark.parametrize("systems", SUBSETS, ids=[_subset_name(s) for s in SUBSETS])
+def test_any_subset_of_systems_builds(demo_warehouse, variants, systems):
+    db = variants[_subset_name(systems)]
     full = _messages_by_system(demo_warehouse.db)
     subset = _messages_by_system(db)
     assert set(subset) == set(systems), "messages only from the systems present"
@@ -155,10 +164,27 @@ def _truncate_copy(source: Path, target: Path, rows: int) -> None:
 def test_tiny_and_empty_exports_build(demo_warehouse, tmp_path, rows):
     raw, db = tmp_path / "raw", tmp_path / "warehouse.duckdb"
     _truncate_copy(demo_warehouse.raw, raw, rows)
-    build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True)
+    if rows == 0:  # empty core exports are never served unless accepted
+        with pytest.raises(GateError, match="salesforce/contact.csv has no rows"):
+            build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True)
+        assert not db.exists()
+    build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True,
+          gate=Gate(accept_shrink=True))
     assert len(_marts(db)) >= 20
     contacts = _query(db, "select count(*) from dim_contacts")[0][0]
     assert (contacts > 0) == (rows > 0)
+    unbalanced = _query(db, "select * from rpt_load_reconciliation "
+                            "where rows_in_file <> rows_loaded + rows_superseded + rows_excluded "
+                            "+ rows_rejected")
+    assert unbalanced == []
+    # every data row of every file is counted (the csv module's count, not DuckDB's)
+    assert _query(db, "select sum(rows_in_file) from rpt_load_reconciliation")[0][0] == sum(
+        _csv_rows(path) for path in raw.rglob("*.csv"))
+
+
+def _csv_rows(path: Path) -> int:
+    with path.open(newline="") as handle:
+        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
 
 
 # ---------------------------------------------------------------------------- early check

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -79,6 +80,36 @@ def warehouse_footer() -> None:
         return
     built = dt.datetime.fromtimestamp(signature[1] / 1e9, tz=dt.UTC).strftime("%Y-%m-%d %H:%M")
     st.sidebar.caption(f"Warehouse file `{path.name}`, built {built} UTC. Read-only.")
+    data_health_caption(path)
+
+
+def data_health_caption(path: Path) -> None:
+    """The load's trust figures (rpt_load_reconciliation, rpt_feature_coverage) and where
+    the latest `clearinghouse check` report is, in the sidebar."""
+    try:
+        load = db.scalar_row(
+            "select sum(rows_in_file) as rows_in, sum(rows_loaded) as loaded, "
+            "sum(rows_rejected) as rejected, sum(rows_excluded) as excluded "
+            "from rpt_load_reconciliation")
+        features = db.scalar_row(
+            "select count(case when status = 'off' then 1 end) as off, "
+            "count(case when status = 'degraded' then 1 end) as degraded "
+            "from rpt_feature_coverage")
+    except Exception:  # a warehouse built before these marts existed
+        return
+    if load.get("rows_in") is None:
+        return
+    st.sidebar.caption(
+        f"Raw rows: {fmt_int(load.get('rows_in'))} read, {fmt_int(load.get('loaded'))} loaded, "
+        f"{fmt_int(load.get('rejected'))} rejected, {fmt_int(load.get('excluded'))} excluded "
+        f"(audit_rejected_rows). Features: {fmt_int(features.get('off'))} off, "
+        f"{fmt_int(features.get('degraded'))} degraded (rpt_feature_coverage)."
+    )
+    docs = path.parent / "check" / "data_docs" / "index.html"
+    if docs.exists():
+        st.sidebar.caption(f"Data checks (Great Expectations Data Docs): `{docs}`")
+    else:
+        st.sidebar.caption("Data checks: run `clearinghouse check` to write the report.")
 
 
 def to_date(value: object) -> dt.date | None:

@@ -5,10 +5,11 @@
 -#}
 {%- set from_history = not raw_table_exists('stripe', 'subscription')
     and raw_table_exists('stripe', 'subscription_history') -%}
+{%- set subscription_table = 'subscription_history' if from_history else 'subscription' -%}
 with
 
 source as (
-    {{ loaded_raw('stripe', 'subscription_history' if from_history else 'subscription') }}
+    {{ loaded_raw('stripe', subscription_table) }}
 ),
 
 item_periods as (
@@ -26,7 +27,7 @@ renamed as (
         {{ as_text('source.id') }} as subscription_id,
         {{ as_text('source.customer_id') }} as customer_id,
         -- dimensions
-        {{ raw_enum('stripe', 'subscription_history' if from_history else 'subscription', 'status', 'source.status') }} as status,
+        {{ raw_enum('stripe', subscription_table, 'status', 'source.status') }} as status,
         {{ as_text('source.collection_method') }} as collection_method,
         -- timestamps
         coalesce(
