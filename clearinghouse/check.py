@@ -541,7 +541,32 @@ def _freshness_suites(gx, warehouse: Warehouse, as_of: dt.datetime,
             meta=_meta("fct_communications", "sent_at", as_of=as_of.isoformat(sep=" ")),
             description=f"the newest message is at most {days:g} days older than "
             f"{as_of:%Y-%m-%d %H:%M} UTC ({level} after that)"))
-    return [Validation("freshness", "fct_communications", frame, expectations)]
+    validations = [Validation("freshness", "fct_communications", frame, expectations)]
+    return validations + _source_freshness_suites(gx, warehouse, as_of, thresholds)
+
+
+def _source_freshness_suites(gx, warehouse: Warehouse, as_of: dt.datetime,
+                             thresholds: Thresholds) -> list[Validation]:
+    """Source freshness: every raw file's newest connector sync (_fivetran_synced, in
+    rpt_load_reconciliation) is recent; files without sync times are not judged."""
+    if "rpt_load_reconciliation" not in warehouse.tables:
+        return []
+    frame = warehouse.df(
+        "select source_system || '/' || source_table as raw_file, newest_synced_at "
+        "from rpt_load_reconciliation where newest_synced_at is not null")
+    if frame.empty:
+        return []
+    expectations = []
+    for level, days in (("warning", thresholds.warn_after_days),
+                        ("error", thresholds.error_after_days)):
+        oldest = as_of - dt.timedelta(days=days)
+        expectations.append(gx.expectations.ExpectColumnMinToBeBetween(
+            column="newest_synced_at", min_value=oldest, severity=_severity(level),
+            meta=_meta("rpt_load_reconciliation", "newest_synced_at",
+                       as_of=as_of.isoformat(sep=" ")),
+            description=f"every raw file was synced by its connector at most {days:g} days "
+            f"before {as_of:%Y-%m-%d %H:%M} UTC ({level} after that)"))
+    return [Validation("freshness", "rpt_load_reconciliation", frame, expectations)]
 
 
 # ---------------------------------------------------------------------------------------------

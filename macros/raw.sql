@@ -374,7 +374,12 @@
         'outcome' as measure,
         _load_outcome as load_outcome,
         _load_reason as load_reason,
-        count(*) as row_count
+        count(*) as row_count,
+        {% if entry.rules.synced_column and entry.columns[entry.rules.synced_column] -%}
+        max({{ parse_timestamp(entry.rules.synced_column) }}) as newest_synced_at
+        {%- else -%}
+        cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
+        {%- endif %}
     from ({{ classified_raw(system, table) }}) as {{ table }}_rows
     group by _load_outcome, _load_reason
     {% for column in entry.rules.enums if entry.columns[column] is not none -%}
@@ -385,7 +390,8 @@
         'unknown_value' as measure,
         'loaded' as load_outcome,
         '{{ column }}' as load_reason,
-        count(*) as row_count
+        count(*) as row_count,
+        cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
     from ({{ loaded_raw(system, table) }}) as {{ table }}_{{ column }}_values
     where {{ raw_enum(system, table, column) }} = 'unknown'
     {% endfor -%}
@@ -397,7 +403,8 @@
         cast(null as {{ dbt.type_string() }}) as measure,
         cast(null as {{ dbt.type_string() }}) as load_outcome,
         cast(null as {{ dbt.type_string() }}) as load_reason,
-        cast(0 as bigint) as row_count
+        cast(0 as bigint) as row_count,
+        cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
     from (select 1 as no_files) as nothing
     where 1 = 0
     {% endfor %}

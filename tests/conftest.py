@@ -55,7 +55,8 @@ def legacy_small_warehouse(tmp_path_factory) -> Warehouse:
 
 # The truth-scored tests run on both layouts of the small company.
 SMALL_LAYOUTS = pytest.mark.parametrize(
-    "small_layout", ["small_warehouse", "legacy_small_warehouse"], ids=["full", "legacy"])
+    "small_layout", ["small_warehouse", "legacy_small_warehouse"], ids=["full", "legacy"],
+    indirect=True)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
   Every raw row accounted for: per raw file of this build, the rows in the file (counted by
   the inspection, independently of dbt) and the rows loaded, superseded (older versions),
   excluded by design and rejected (with reasons in audit_rejected_rows); values of an
-  enumeration the contract does not list, loaded as 'unknown', are counted too. The data
+  enumeration the contract does not list, loaded as 'unknown', are counted too, and the
+  newest connector sync time of each file (source freshness, `clearinghouse check`). The data
   test assert_load_reconciliation_balances fails when rows in != the sum of the outcomes.
 -#}
 with
@@ -27,7 +28,8 @@ counted as (
             as rows_excluded,
         sum(case when measure = 'outcome' and load_outcome = 'rejected' then row_count else 0 end)
             as rows_rejected,
-        sum(case when measure = 'unknown_value' then row_count else 0 end) as unknown_enum_values
+        sum(case when measure = 'unknown_value' then row_count else 0 end) as unknown_enum_values,
+        max(newest_synced_at) as newest_synced_at
     from outcomes
     group by source_system, source_table
 ),
@@ -47,7 +49,8 @@ final as (
             when files.rows_in_file > 0
                 then cast(coalesce(counted.rows_rejected, 0) as double) / files.rows_in_file
             else 0
-        end as rejected_share
+        end as rejected_share,
+        counted.newest_synced_at
     from files
     left join counted
         on
