@@ -247,7 +247,8 @@ def build(
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
-    args = ["build"] + (["--select", select] if select else [])
+    # a partial build runs only the tests whose parents are all selected
+    args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
     try:
         results = run_dbt(args, fresh, raw, fmt, target_path, quiet, inspection)
         _checkpoint(fresh)

@@ -27,12 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import math
 import shutil
 import statistics
 import time
-import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,7 @@ import duckdb
 import pandas as pd
 
 from clearinghouse.paths import PROJECT_ROOT
-from clearinghouse.quality import EMAIL_REGEX
+from clearinghouse.quality import EMAIL_REGEX, QuietGX
 
 DEFAULT_OUT = Path("warehouse") / "check"  # relative to the working directory
 DEFAULT_MAX_ROWS = 500_000  # above this a table is validated on a reservoir sample
@@ -527,69 +525,54 @@ def _reference_suites(gx, warehouse: Warehouse) -> list[Validation]:
     return validations
 
 
+def _freshness_expectations(expectation, table: str, column: str, as_of: dt.datetime,
+                            thresholds: Thresholds, what: str) -> list:
+    """A warning and an error expectation that `column` is no older than the thresholds."""
+    expectations = []
+    for level, days in (("warning", thresholds.warn_after_days),
+                        ("error", thresholds.error_after_days)):
+        expectations.append(expectation(
+            column=column, min_value=as_of - dt.timedelta(days=days), severity=_severity(level),
+            meta=_meta(table, column, as_of=as_of.isoformat(sep=" ")),
+            description=f"{what} at most {days:g} days before {as_of:%Y-%m-%d %H:%M} UTC "
+            f"({level} after that)"))
+    return expectations
+
+
 def _freshness_suites(gx, warehouse: Warehouse, as_of: dt.datetime,
                       thresholds: Thresholds) -> list[Validation]:
     if "fct_communications" not in warehouse.tables:
         return []
     frame = warehouse.df("select max(sent_at) as sent_at from fct_communications")
-    expectations = []
-    for level, days in (("warning", thresholds.warn_after_days),
-                        ("error", thresholds.error_after_days)):
-        oldest = as_of - dt.timedelta(days=days)
-        expectations.append(gx.expectations.ExpectColumnMaxToBeBetween(
-            column="sent_at", min_value=oldest, severity=_severity(level),
-            meta=_meta("fct_communications", "sent_at", as_of=as_of.isoformat(sep=" ")),
-            description=f"the newest message is at most {days:g} days older than "
-            f"{as_of:%Y-%m-%d %H:%M} UTC ({level} after that)"))
+    expectations = _freshness_expectations(
+        gx.expectations.ExpectColumnMaxToBeBetween, "fct_communications", "sent_at", as_of,
+        thresholds, "the newest message is")
     validations = [Validation("freshness", "fct_communications", frame, expectations)]
     return validations + _source_freshness_suites(gx, warehouse, as_of, thresholds)
 
 
 def _source_freshness_suites(gx, warehouse: Warehouse, as_of: dt.datetime,
                              thresholds: Thresholds) -> list[Validation]:
-    """Source freshness: every raw file's newest connector sync (_fivetran_synced, in
-    rpt_load_reconciliation) is recent; files without sync times are not judged."""
+    """Source freshness: each system's newest connector sync (_fivetran_synced, per file in
+    rpt_load_reconciliation) is recent; systems without sync times are not judged."""
     if "rpt_load_reconciliation" not in warehouse.tables:
         return []
+    # per system: a connector re-lands only changed rows, so an unchanged table's newest
+    # sync is old; the system's newest sync says when its connector last delivered
     frame = warehouse.df(
-        "select source_system || '/' || source_table as raw_file, newest_synced_at "
-        "from rpt_load_reconciliation where newest_synced_at is not null")
+        "select source_system, max(newest_synced_at) as newest_synced_at "
+        "from rpt_load_reconciliation where newest_synced_at is not null group by 1")
     if frame.empty:
         return []
-    expectations = []
-    for level, days in (("warning", thresholds.warn_after_days),
-                        ("error", thresholds.error_after_days)):
-        oldest = as_of - dt.timedelta(days=days)
-        expectations.append(gx.expectations.ExpectColumnMinToBeBetween(
-            column="newest_synced_at", min_value=oldest, severity=_severity(level),
-            meta=_meta("rpt_load_reconciliation", "newest_synced_at",
-                       as_of=as_of.isoformat(sep=" ")),
-            description=f"every raw file was synced by its connector at most {days:g} days "
-            f"before {as_of:%Y-%m-%d %H:%M} UTC ({level} after that)"))
+    expectations = _freshness_expectations(
+        gx.expectations.ExpectColumnMinToBeBetween, "rpt_load_reconciliation",
+        "newest_synced_at", as_of, thresholds, "every system's connector last delivered")
     return [Validation("freshness", "rpt_load_reconciliation", frame, expectations)]
 
 
 # ---------------------------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------------------------
-class _QuietGX:
-    """Silence GX's logging and warnings while checking."""
-
-    def __enter__(self):
-        self._logger = logging.getLogger("great_expectations")
-        self._level = self._logger.level
-        self._logger.setLevel(logging.ERROR)
-        self._warnings = warnings.catch_warnings()
-        self._warnings.__enter__()
-        warnings.filterwarnings("ignore", module=r"great_expectations(\.|$)")
-        return self
-
-    def __exit__(self, *exc):
-        self._warnings.__exit__(*exc)
-        self._logger.setLevel(self._level)
-        return False
-
-
 def _context(gx, docs: Path | None):
     """An ephemeral context (analytics and progress bars off) whose Data Docs site, if any,
     is the folder `docs`."""
@@ -712,7 +695,7 @@ def check_warehouse(
                          max_rows=max_rows, rows=dict(warehouse.rows))
     docs = Path(out) / "data_docs" if out is not None else None
     try:
-        with _QuietGX():
+        with QuietGX():
             import great_expectations as gx
 
             validations = (

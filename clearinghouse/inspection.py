@@ -26,6 +26,7 @@ EXTENSIONS = {".csv": "csv", ".gz": "csv", ".parquet": "parquet"}
 # Spellings of null in real exports (DESIGN.md): read as SQL null everywhere.
 NULL_SPELLINGS = ("", "NULL", "null", "Null", "\\N", "N/A", "n/a", "NaN")
 FEATURES_SEED = PROJECT_ROOT / "seeds" / "raw_features.csv"
+MAX_LINE_BYTES = 64 * 1024 * 1024  # one CSV line (a long text field) may be this long
 
 
 def sql_literal(text: str) -> str:
@@ -41,6 +42,7 @@ def duckdb_relation(path: Path | str, fmt: str, encoding: str | None = None) -> 
     nulls = ", ".join(sql_literal(value) for value in NULL_SPELLINGS)
     options = [
         "all_varchar = true", "header = true", "auto_detect = true",
+        "quote = '\"'", "escape = '\"'", f"max_line_size = {MAX_LINE_BYTES}",
         f"nullstr = [{nulls}]",
     ]
     if encoding:
@@ -179,11 +181,19 @@ def _read_file(report: TableReport, path: Path, connection: duckdb.DuckDBPyConne
                       .fetchall()]
             rows = connection.execute(f"select count(*) from {relation}").fetchone()[0]
         except duckdb.Error as error:
-            last_error = str(error).splitlines()[0]
+            # the first attempt's error is the one that explains (a later encoding only
+            # retries a file that is not UTF-8)
+            last_error = last_error or _first_lines(str(error))
             continue
         report.encoding, report.header, report.rows = encoding, header, int(rows)
         return
     report.error = f"{path}: cannot be read ({last_error})"
+
+
+def _first_lines(message: str) -> str:
+    """DuckDB's error without its long advice: the first two lines (what and where)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    return " ".join(lines[:2])
 
 
 def _check_columns(report: TableReport, table: Table, files: dict[str, Path]) -> None:

@@ -383,7 +383,7 @@ def _check_result(validation, frame: pd.DataFrame, file_columns: dict[str, str])
     )
 
 
-class _QuietGX:
+class QuietGX:
     """Silence GX's logging and warnings for the duration of a check."""
 
     def __enter__(self):
@@ -439,7 +439,7 @@ def check_raw(
     inspection = inspect_raw(raw, prefer=fmt)
     structure, problems = _attach_structure(inspection)
     contract = load_contract()
-    with _QuietGX():
+    with QuietGX():
         import great_expectations as gx
 
         context = _context(gx)
