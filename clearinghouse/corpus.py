@@ -410,30 +410,28 @@ def huge_text(v: Variant) -> Expected:
                                              "md5(body)", {data.rows[i][data.col("id")]: digest})])
 
 
-def injections(v: Variant) -> Expected:
-    rel = "stripe/customer.csv"
+def _names_replaced(v: Variant, rel: str, values: list[str], model: str, key: str,
+                   column: str) -> Expected:
+    """Put each of `values` (twice) into the `name` of records with one row; they must stage
+    unchanged in model.column."""
     data = v.read(rel)
-    chosen = v.pick(v.singletons(rel, data), len(INJECTIONS) * 2)
+    chosen = v.pick(v.singletons(rel, data), len(values) * 2)
     names = {}
     for n, i in enumerate(chosen):
-        data.rows[i][data.col("name")] = INJECTIONS[n % len(INJECTIONS)]
-        names[data.rows[i][data.col("id")]] = INJECTIONS[n % len(INJECTIONS)]
+        data.rows[i][data.col("name")] = values[n % len(values)]
+        names[data.rows[i][data.col("id")]] = values[n % len(values)]
     v.write(rel, data)
-    return _loads(rel, data, staged=[_staged("stg_stripe__customers", "customer_id",
-                                             "customer_name", names)])
+    return _loads(rel, data, staged=[_staged(model, key, column, names)])
+
+
+def injections(v: Variant) -> Expected:
+    return _names_replaced(v, "stripe/customer.csv", INJECTIONS, "stg_stripe__customers",
+                           "customer_id", "customer_name")
 
 
 def unicode_names(v: Variant) -> Expected:
-    rel = "zendesk/organization.csv"
-    data = v.read(rel)
-    chosen = v.pick(v.singletons(rel, data), len(UNICODE_NAMES) * 2)
-    names = {}
-    for n, i in enumerate(chosen):
-        data.rows[i][data.col("name")] = UNICODE_NAMES[n % len(UNICODE_NAMES)]
-        names[data.rows[i][data.col("id")]] = UNICODE_NAMES[n % len(UNICODE_NAMES)]
-    v.write(rel, data)
-    return _loads(rel, data, staged=[_staged("stg_zendesk__organizations", "organization_id",
-                                             "organization_name", names)])
+    return _names_replaced(v, "zendesk/organization.csv", UNICODE_NAMES,
+                           "stg_zendesk__organizations", "organization_id", "organization_name")
 
 
 def leading_zero_ids(v: Variant) -> Expected:
