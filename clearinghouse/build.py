@@ -185,7 +185,8 @@ def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate) -> 
         from clearinghouse.quality import check_raw
 
         report = check_raw(raw, fmt=fmt)
-        problems += [f"quality: {key}: {check.message}" for key, check in report.errors]
+        problems += [f"quality: {key}: {check.message} (`clearinghouse quality` for the report; "
+                     "--skip-quality to build anyway)" for key, check in report.errors]
     if problems:
         raise GateError("the raw exports did not pass the build gate, nothing was built:\n"
                         + "\n".join(f"  - {problem}" for problem in problems))
