@@ -48,4 +48,4 @@ def test_cli_generate_and_build(tmp_path):
     failed = subprocess.run([*cli, "build", "--raw", str(tmp_path / "nowhere"), "--db", str(db)],
                             capture_output=True, text=True)
     assert failed.returncode == 1
-    assert "raw exports missing" in failed.stderr and "unchanged" in failed.stderr
+    assert "raw exports folder not found" in failed.stderr and "unchanged" in failed.stderr
