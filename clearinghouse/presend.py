@@ -30,12 +30,13 @@ import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from clearinghouse.parsing import normalise_email, parse_timestamp
 from clearinghouse.paths import warehouse_path
 from clearinghouse.policy import (
     Context,
@@ -66,45 +67,8 @@ OWNER_COLUMNS = (
     "notify_reason",
 )
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+[.][^@\s]+")
-_EPOCH_MS = re.compile(r"-?[0-9]{12,13}")
-_EPOCH_S = re.compile(r"-?[0-9]{9,11}")
-_OFFSET = re.compile(r"(Z|z|[+-][0-9]{2}:?[0-9]{2})$")
-
-
 def planned_id(row_id: int) -> str:
     return f"planned:{row_id}"
-
-
-def normalise_email(text: str | None) -> str | None:
-    """As macro normalise_email: trim, lower-case, drop a +tag, googlemail -> gmail; None
-    when the text is not shaped like an address."""
-    value = (text or "").strip()
-    if not value or not _EMAIL.fullmatch(value):
-        return None
-    value = re.sub(r"[+][^@]*@", "@", value.lower(), count=1)
-    return re.sub(r"@googlemail[.]com$", "@gmail.com", value)
-
-
-def parse_timestamp(text: str | None) -> datetime | None:
-    """As macro parse_timestamp: naive UTC from naive text (UTC), ISO-8601 with Z or an
-    offset, epoch seconds or epoch milliseconds; None when unreadable."""
-    value = (text or "").strip()
-    if not value:
-        return None
-    try:
-        if _EPOCH_MS.fullmatch(value):
-            return datetime(1970, 1, 1) + timedelta(milliseconds=int(value))
-        if _EPOCH_S.fullmatch(value):
-            return datetime(1970, 1, 1) + timedelta(seconds=int(value))
-        parsed = datetime.fromisoformat(value)
-    except (ValueError, OverflowError):
-        return None
-    if parsed.tzinfo is not None:
-        if not _OFFSET.search(value):
-            return None
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
 
 
 @dataclass

@@ -31,6 +31,7 @@ import pandas as pd
 from clearinghouse.contract import Table, load_contract
 from clearinghouse.inspection import Inspection, inspect_raw
 from clearinghouse.inspection import TableReport as FileReport
+from clearinghouse.parsing import patterns
 
 FORMATS = ("csv", "parquet")
 DEFAULT_MAX_ROWS = 500_000  # above this a table is validated on a reservoir sample
@@ -53,14 +54,14 @@ TIMESTAMP_FORMATS: dict[str, str] = {
     "ISO-8601 with Z or offset, optional fraction":
         r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
         r"([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)",
-    "epoch seconds (9-11 digits)": r"-?[0-9]{9,11}",
-    "epoch milliseconds (12-13 digits)": r"-?[0-9]{12,13}",
+    "epoch seconds (9-11 digits)": patterns()["epoch_seconds_pattern"],
+    "epoch milliseconds (12-13 digits)": patterns()["epoch_milliseconds_pattern"],
     "date 'YYYY-MM-DD'": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
 TIMESTAMP_REGEX = "^(?:" + "|".join(f"(?:{p})" for p in TIMESTAMP_FORMATS.values()) + ")$"
 # staging's parse_boolean also reads y/n, so they are accepted too
 BOOLEAN_REGEX = r"(?i)^(?:true|false|t|f|1|0|yes|no|y|n)$"
-EMAIL_REGEX = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # staging's regexp_like_email, on trimmed text
+EMAIL_REGEX = f"^{patterns()['email_pattern']}$"  # staging's regexp_like_email, on trimmed text
 
 MOSTLY = {"timestamp": 0.99, "boolean": 0.99, "email": 0.95}
 

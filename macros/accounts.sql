@@ -4,41 +4,24 @@
 -#}
 
 {#-
-  The survivorship rules, as a dict attribute -> {rule, sources, reason}, read from the
-  seed `survivorship_rules` at compile time. Order of precedence:
-  1. the dbt var `survivorship_rules` (a list of {attribute, rule, source_order}), used by
-     unit tests to exercise other rules (a unit test cannot read a seed at compile time);
-  2. the seed table, when it exists (a build seeds it before the models run);
-  3. the defaults below (parsing, a fresh database, unit tests without the var), which
-     mirror seeds/survivorship_rules.csv.
-  An attribute missing from the seed keeps its default rule.
+  The survivorship rules of one entity ('account' or 'contact'), as a dict attribute ->
+  {rule, sources}, from the seed `survivorship_rules` (read at compile time, see
+  read_seed). A dbt unit test may pass other rules through the var `survivorship_rules` (a
+  list of {attribute, rule, source_order[, entity]}, entity defaulting to 'account'); they
+  replace the seed's rules of the same attribute. Empty while the seed cannot be read
+  (parsing, linting).
 -#}
-{% macro survivorship_rules() -%}
-    {% set defaults = [
-        {'attribute': 'account_name', 'rule': 'source_priority', 'source_order': 'salesforce|stripe|zendesk'},
-        {'attribute': 'primary_domain', 'rule': 'source_priority', 'source_order': 'salesforce|zendesk|stripe'},
-        {'attribute': 'country', 'rule': 'source_priority', 'source_order': 'salesforce|stripe'},
-        {'attribute': 'industry', 'rule': 'source_priority', 'source_order': 'salesforce'},
-        {'attribute': 'owner_user_id', 'rule': 'source_priority', 'source_order': 'salesforce'},
-        {'attribute': 'employee_count', 'rule': 'source_priority', 'source_order': 'salesforce'},
-        {'attribute': 'billing_email', 'rule': 'most_recent_non_null', 'source_order': 'stripe'},
-    ] %}
-    {% set rows = var('survivorship_rules', none) %}
-    {% set seed = queryable_seed('survivorship_rules') if rows is none else none %}
-    {% if seed is not none %}
-        {% set query %}
-            select attribute, rule, source_order from {{ seed }} order by attribute
-        {% endset %}
-        {% set rows = [] %}
-        {% for row in run_query(query).rows %}
-            {% do rows.append({'attribute': row[0], 'rule': row[1], 'source_order': row[2]}) %}
-        {% endfor %}
-    {% endif %}
+{% macro survivorship_rules(entity='account') -%}
+    {% set rows = read_seed('survivorship_rules', ['entity', 'attribute', 'rule', 'source_order'],
+        where="entity = '" ~ entity ~ "'", order_by='attribute') or [] %}
+    {% for row in var('survivorship_rules', []) if (row.get('entity') or 'account') == entity %}
+        {% do rows.append(row) %}
+    {% endfor %}
     {% set rules = {} %}
-    {% for row in defaults + (rows or []) %}
+    {% for row in rows %}
         {% if row['rule'] not in ('source_priority', 'most_recent_non_null') %}
             {{ exceptions.raise_compiler_error(
-                "survivorship_rules: unknown rule '" ~ row['rule'] ~ "' for attribute '"
+                "survivorship_rules: unknown rule '" ~ row['rule'] ~ "' for " ~ entity ~ " attribute '"
                 ~ row['attribute'] ~ "' (use source_priority or most_recent_non_null)") }}
         {% endif %}
         {% set sources = [] %}
@@ -48,6 +31,34 @@
         {% do rules.update({row['attribute']: {'rule': row['rule'], 'sources': sources}}) %}
     {% endfor %}
     {{ return(rules) }}
+{%- endmacro %}
+
+
+{#-
+  The survivorship order of one attribute's candidate rows (for `row_number() over
+  (partition by <entity> order by ...)`): non-empty values first, live records before
+  deleted ones, then by the rule: source_priority takes the first source of source_order
+  and, within it, the oldest record; most_recent_non_null the newest observation, ties to
+  source_order. Sources outside a non-empty source_order come last. Ties end on tie_breaker.
+-#}
+{% macro survivorship_order(rule, value, observed_at='observed_at', created_at='created_at',
+                            is_deleted='is_deleted', source='source_system', tie_breaker='record_key') -%}
+    case when {{ value }} is null then 1 else 0 end,
+    case when {{ is_deleted }} then 1 else 0 end,
+    {%- set rank -%}
+        case {{ source }}
+            {%- for name in rule.sources %} when '{{ name }}' then {{ loop.index }}{% endfor %}
+            else {{ rule.sources | length + 1 }}
+        end
+    {%- endset %}
+    {% if rule.rule == 'most_recent_non_null' %}
+        {{ observed_at }} desc nulls last,
+        {{ rank }},
+    {% else %}
+        {{ rank }},
+        {{ created_at }} nulls last,
+    {% endif %}
+    {{ tie_breaker }}
 {%- endmacro %}
 
 

@@ -18,6 +18,8 @@
 
 
 {#-
+  The patterns (email, epoch milliseconds / seconds, UTC offset) are project vars in
+  dbt_project.yml, shared with clearinghouse/parsing.py.
   Timestamps arrive as naive 'YYYY-MM-DD HH:MM:SS' (UTC), ISO-8601 with 'Z' or an offset,
   epoch seconds or epoch milliseconds. Result: a naive timestamp in UTC, or null when the
   text is not a timestamp (staging models expose the raw text so audits can report it).
@@ -28,11 +30,11 @@
 
 {% macro duckdb__parse_timestamp(column) -%}
     case
-        when regexp_full_match({{ as_text(column) }}, '-?[0-9]{12,13}')
+        when regexp_full_match({{ as_text(column) }}, '{{ var("epoch_milliseconds_pattern") }}')
             then make_timestamp(cast({{ as_text(column) }} as bigint) * 1000)
-        when regexp_full_match({{ as_text(column) }}, '-?[0-9]{9,11}')
+        when regexp_full_match({{ as_text(column) }}, '{{ var("epoch_seconds_pattern") }}')
             then make_timestamp(cast({{ as_text(column) }} as bigint) * 1000000)
-        when regexp_matches({{ as_text(column) }}, '(Z|z|[+-][0-9]{2}:?[0-9]{2})$')
+        when regexp_matches({{ as_text(column) }}, '{{ var("utc_offset_pattern") }}')
             then timezone('UTC', try_cast({{ as_text(column) }} as timestamptz))
         else try_cast({{ as_text(column) }} as timestamp)
     end
@@ -40,9 +42,9 @@
 
 {% macro spark__parse_timestamp(column) -%}
     case
-        when {{ as_text(column) }} rlike '^-?[0-9]{12,13}$'
+        when {{ as_text(column) }} rlike '^{{ var("epoch_milliseconds_pattern") }}$'
             then timestamp_millis(cast({{ as_text(column) }} as bigint))
-        when {{ as_text(column) }} rlike '^-?[0-9]{9,11}$'
+        when {{ as_text(column) }} rlike '^{{ var("epoch_seconds_pattern") }}$'
             then timestamp_seconds(cast({{ as_text(column) }} as bigint))
         else to_utc_timestamp(
             coalesce(
@@ -84,11 +86,11 @@
 {%- endmacro %}
 
 {% macro duckdb__regexp_like_email(column) -%}
-    regexp_full_match({{ as_text(column) }}, '[^@\s]+@[^@\s]+[.][^@\s]+')
+    regexp_full_match({{ as_text(column) }}, '{{ var("email_pattern") }}')
 {%- endmacro %}
 
 {% macro spark__regexp_like_email(column) -%}
-    {{ as_text(column) }} rlike '^[^@\\s]+@[^@\\s]+[.][^@\\s]+$'
+    {{ as_text(column) }} rlike '^{{ var("email_pattern") | replace("\\", "\\\\") }}$'
 {%- endmacro %}
 
 

@@ -1,10 +1,11 @@
 {#-
-  Reading seeds at compile time. Models that turn a seed into SQL (policy windows,
-  survivorship, segments) read it with run_query when dbt executes; while dbt only parses
-  (execute is false), before the seed exists (a fresh database) and in dbt unit tests
-  (where the ref is a fixture CTE, not a table) the seed cannot be read, and callers fall
-  back to their defaults. The calling model must also ref() the seed itself, so the seed
-  is built first.
+  Reading seeds at compile time: the one mechanism every model that turns a seed into SQL
+  (policy windows, survivorship, segments, journey stages, the team list) uses. The seed is
+  read with run_query when dbt executes. While dbt only parses (execute is false) or before
+  the seed exists (a fresh database) it cannot be read and callers fall back to their
+  defaults. In a dbt unit test the ref is a fixture CTE, so the seed is looked up in the
+  graph instead (the seed table of the target, when a build has loaded it). The calling
+  model must also ref() the seed itself, so the seed is built first.
 -#}
 
 {#- The seed's relation when it can be queried now, else none. -#}
@@ -13,11 +14,54 @@
         {{ return(none) }}
     {% endif %}
     {% set seed = ref(seed_name) %}
-    {% if seed.database is none or seed.schema is none or seed.identifier is none %}
+    {% if seed.database is not none and seed.schema is not none and seed.identifier is not none %}
+        {{ return(adapter.get_relation(
+            database=seed.database, schema=seed.schema, identifier=seed.identifier)) }}
+    {% endif %}
+    {#- a unit test: the seed node of the graph, else the target's schema -#}
+    {% set nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
+        | selectattr('name', 'equalto', seed_name) | list %}
+    {% if nodes | length == 1 %}
+        {{ return(adapter.get_relation(
+            database=nodes[0].database, schema=nodes[0].schema, identifier=nodes[0].alias)) }}
+    {% endif %}
+    {{ return(adapter.get_relation(database=target.database, schema=target.schema, identifier=seed_name)) }}
+{%- endmacro %}
+
+
+{#-
+  The rows of a seed as a list of dicts {column: value}, `where` (SQL over the seed's
+  columns) applied and sorted by `order_by`; none when the seed cannot be read now (see
+  above): the caller decides its fallback.
+-#}
+{% macro read_seed(seed_name, columns, where='true', order_by='1') -%}
+    {% set seed = queryable_seed(seed_name) %}
+    {% if seed is none %}
         {{ return(none) }}
     {% endif %}
-    {{ return(adapter.get_relation(
-        database=seed.database, schema=seed.schema, identifier=seed.identifier)) }}
+    {% set query %}
+        select {{ columns | join(', ') }} from {{ seed }} where {{ where }} order by {{ order_by }}
+    {% endset %}
+    {% set rows = [] %}
+    {% for row in run_query(query).rows %}
+        {% set values = {} %}
+        {% for column in columns %}
+            {% do values.update({column: row[loop.index0]}) %}
+        {% endfor %}
+        {% do rows.append(values) %}
+    {% endfor %}
+    {{ return(rows) }}
+{%- endmacro %}
+
+
+{#-
+  The sending teams, in the order of seeds/team_categories.csv (its team_order column):
+  the one team list. Models that spell a column per team (messages received per team,
+  last touch per team) loop over it; before the seed can be read it is empty.
+-#}
+{% macro team_names() -%}
+    {% set rows = read_seed('team_categories', ['team'], order_by='team_order, team') %}
+    {{ return((rows or []) | map(attribute='team') | list) }}
 {%- endmacro %}
 
 

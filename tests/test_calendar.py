@@ -9,7 +9,7 @@ from datetime import timedelta
 import duckdb
 
 from clearinghouse.build import build
-from clearinghouse.presend import parse_timestamp
+from clearinghouse.parsing import parse_timestamp
 
 COLUMNS = ["email", "contact_id", "planned_at", "team", "category", "channel", "campaign"]
 

@@ -2,11 +2,8 @@
   Billing facts per account, from Stripe (billing owns revenue): every Stripe customer of
   the account cluster (deleted customers too: their payments were real) contributes.
 
-  - live subscription: status active, past_due or trialing, and not ended as of the data's
-    end; MRR counts active and past_due ones (a trial is not revenue yet).
-  - item MRR = quantity x unit amount, normalised to a month: year / 12, week x 52 / 12,
-    day x 365 / 12, divided by the interval count. Subscription items are read in their
-    latest version (an upgrade re-lands the same item with the new price / quantity).
+  - live and revenue-bearing subscriptions (int_billing__subscriptions) and item MRR
+    (int_billing__subscription_items) have one definition each, shared with the journey.
   - plan = product tier of the live item bringing the most MRR (paying items first) (price nickname without its
     interval: 'Growth monthly' -> 'growth'), billing_interval its price's interval;
     last_plan = the same for the most recently started subscription, live or not (a
@@ -27,15 +24,11 @@ account_clusters as (
 ),
 
 subscriptions as (
-    select * from {{ ref('stg_stripe__subscriptions') }}
+    select * from {{ ref('int_billing__subscriptions') }}
 ),
 
 subscription_items as (
-    select * from {{ ref('stg_stripe__subscription_items') }}
-),
-
-prices as (
-    select * from {{ ref('stg_stripe__prices') }}
+    select * from {{ ref('int_billing__subscription_items') }}
 ),
 
 invoices as (
@@ -57,46 +50,19 @@ customer_accounts as (
 account_subscriptions as (
     select
         customer_accounts.account_id,
-        subscriptions.subscription_id,
-        subscriptions.status,
-        subscriptions.started_at,
-        subscriptions.current_period_end_at,
-        subscriptions.is_cancel_at_period_end,
-        coalesce(subscriptions.ended_at, subscriptions.canceled_at) as ended_at,
-        subscriptions.status in ('active', 'past_due', 'trialing')
-        and (subscriptions.ended_at is null or subscriptions.ended_at > as_of.as_of_at) as is_live,
-        subscriptions.status in ('active', 'past_due')
-        and (subscriptions.ended_at is null or subscriptions.ended_at > as_of.as_of_at) as is_revenue
+        subscriptions.*
     from subscriptions
     inner join customer_accounts
         on subscriptions.customer_id = customer_accounts.customer_id
-    cross join as_of
 ),
 
 items as (
     select
-        account_subscriptions.account_id,
-        account_subscriptions.subscription_id,
-        account_subscriptions.started_at,
-        account_subscriptions.is_live,
-        account_subscriptions.is_revenue,
-        subscription_items.subscription_item_id,
-        subscription_items.quantity,
-        prices.recurring_interval as billing_interval,
-        {{ plan_from_price('prices.price_nickname', 'prices.product_id') }} as plan,
-        subscription_items.quantity * prices.unit_amount
-        * case prices.recurring_interval
-            when 'year' then 1.0 / 12
-            when 'week' then 52.0 / 12
-            when 'day' then 365.0 / 12
-            else 1.0
-        end
-        / nullif(prices.recurring_interval_count, 0) as item_mrr
-    from account_subscriptions
-    inner join subscription_items
-        on account_subscriptions.subscription_id = subscription_items.subscription_id
-    left join prices
-        on subscription_items.price_id = prices.price_id
+        customer_accounts.account_id,
+        subscription_items.*
+    from subscription_items
+    inner join customer_accounts
+        on subscription_items.customer_id = customer_accounts.customer_id
 ),
 
 ranked_live_items as (

@@ -1,9 +1,10 @@
 {#-
-  Last outbound message to anyone at the account, per sending team (fct_communications),
-  up to the data's end: one column per team of the `team` enumeration, plus the last
+  Last outbound message to anyone at the account, per sending team (int_core__messages),
+  up to the data's end: one column per team of seeds/team_categories.csv, plus the last
   touch by any team and which team it was.
 -#}
-{%- set teams = ['marketing', 'customer_success', 'account_management', 'sales', 'support', 'billing'] %}
+-- depends_on: {{ ref('team_categories') }}
+{%- set teams = team_names() %}
 with
 
 as_of as (
@@ -11,7 +12,7 @@ as_of as (
 ),
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 account_messages as (

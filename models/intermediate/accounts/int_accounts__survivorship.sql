@@ -1,7 +1,8 @@
 {#-
   Survivorship: for each account and governed attribute, the one value that survives into
   dim_accounts, chosen by the attribute's rule in seeds/survivorship_rules.csv (read at
-  compile time by the survivorship_rules() macro):
+  compile time by the survivorship_rules('account') macro; an attribute without a rule, e.g.
+  while the seed cannot be read, is not picked):
   - source_priority: the first source of source_order that has a non-empty value; within
     a source, the oldest record (the original, not a later duplicate);
   - most_recent_non_null: the most recently observed non-empty value among the sources of
@@ -11,7 +12,7 @@
   without a rule are not picked. Ties end on record_key, so the pick is stable.
 -#}
 -- depends_on: {{ ref('survivorship_rules') }}
-{%- set rules = survivorship_rules() %}
+{%- set rules = survivorship_rules('account') %}
 with
 
 candidates as (
@@ -29,12 +30,15 @@ ruled as (
         observed_at,
         created_at,
         is_deleted,
+        -- noqa: disable=LT02
         case attribute
+            when '' then null
             {% for attribute, rule in rules.items() %}
                 when '{{ attribute }}' then '{{ rule.rule }}'
             {% endfor %}
         end as survivorship_rule,
         case
+            when attribute = '' then null
             {% for attribute, rule in rules.items() %}
                 {% if rule.sources | length == 0 %}
                     when attribute = '{{ attribute }}' then 1
@@ -45,6 +49,7 @@ ruled as (
                 {% endif %}
             {% endfor %}
         end as source_rank
+        -- noqa: enable=LT02
     from candidates
 ),
 

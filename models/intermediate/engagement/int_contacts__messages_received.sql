@@ -1,13 +1,14 @@
 {#-
-  Messages each contact received (the rows of fct_communications) in the last 7, 30 and
-  90 days before the data's end (as_of_at): one column per team and window, totals over
+  Messages each contact received (the rows of int_core__messages) in the last 7, 30 and
+  90 days before the data's end (as_of_at): one column per team (seeds/team_categories.csv) and window, totals over
   every team (including `unassigned`), and the last touch. Every contact has a row.
 -#}
-{%- set teams = ['marketing', 'customer_success', 'account_management', 'sales', 'support', 'billing'] -%}
+-- depends_on: {{ ref('team_categories') }}
+{%- set teams = team_names() %}
 with
 
 messages as (
-    select * from {{ ref('int_communications__messages') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 as_of as (
@@ -38,7 +39,7 @@ delivered as (
         ) as recency_rank
     from messages
     cross join as_of
-    where messages.quarantine_reason is null and messages.sent_at <= as_of.as_of_at
+    where messages.sent_at <= as_of.as_of_at
 ),
 
 aggregated as (

@@ -14,7 +14,7 @@
 with
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 email_events as (

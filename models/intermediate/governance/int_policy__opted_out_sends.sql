@@ -11,11 +11,11 @@
 with
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 contacts as (
-    select * from {{ ref('dim_contacts') }}
+    select * from {{ ref('int_core__contacts') }}
 ),
 
 policies as (

@@ -18,11 +18,11 @@
 with
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_core__accounts') }}
 ),
 
 policies as (

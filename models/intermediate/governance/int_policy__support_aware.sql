@@ -22,7 +22,7 @@
 with
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 tickets as (

@@ -3,7 +3,7 @@
 with
 
 history as (
-    select * from {{ ref('fct_account_stage_history') }}
+    select * from {{ ref('int_journey__stage_spells') }}
 ),
 
 final as (

@@ -32,7 +32,7 @@ tickets as (
 ),
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 email_events as (

@@ -74,7 +74,7 @@ email_events as (
 ),
 
 communications as (
-    select * from {{ ref('fct_communications') }}
+    select * from {{ ref('int_core__messages') }}
 ),
 
 tasks as (

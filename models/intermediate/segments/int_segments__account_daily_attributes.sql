@@ -3,7 +3,7 @@
   account's history (the daily state of int_accounts__daily_state). The same columns
   describe today (the last day, data_end_date) and every past day, so one predicate gives
   both current membership and its history; on the last day mrr and arr are those of
-  dim_accounts (live subscription items) so current membership agrees with it. Daily: is_customer, mrr, arr, tenure_days,
+  int_core__accounts (live subscription items) so current membership agrees with it. Daily: is_customer, mrr, arr, tenure_days,
   days_to_renewal, has_past_due_invoice, journey_stage, engagement_events_30d,
   is_engagement_collapse, open_urgent_ticket_count, low_csat_count_30d. As currently known
   (no history in the sources): region, country, industry, owner_team, plan,
@@ -20,7 +20,7 @@ daily_stage as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_core__accounts') }}
 ),
 
 final as (
@@ -31,7 +31,7 @@ final as (
         daily_state.data_end_date,
         daily_state.is_customer,
         -- past days: MRR from invoice periods (the daily state); the last day: the live
-        -- subscription items of dim_accounts, exact, so current membership agrees with it
+        -- subscription items of int_core__accounts, exact, so current membership agrees with it
         case
             when daily_state.state_date = daily_state.data_end_date then accounts.current_mrr
             else daily_state.mrr

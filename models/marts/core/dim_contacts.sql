@@ -1,35 +1,15 @@
 {#-
-  One golden record per contact (person). Survivorship: email, name and title from the
-  CRM, then HubSpot, then Zendesk, then Stripe (live records before deleted ones, oldest
-  first); the account from int_identity__contact_accounts; opted out when any system says
-  so, since the earliest unsubscribe event we know of. Persona (seed persona_rules),
+  One golden record per contact (person): the contact 360. The record itself (email, name,
+  title, time zone and country by the contact rules of seeds/survivorship_rules.csv, the
+  account, opt-out) is int_core__contacts; this mart adds the persona (seed persona_rules),
   engagement (last 30/90 days, score, trend) and messages received (last 7/30/90 days by
-  team) come from models/intermediate/engagement.
+  team) from models/intermediate/engagement.
 -#}
+-- depends_on: {{ ref('team_categories') }}
 with
 
-contact_records as (
-    select * from {{ ref('int_identity__contact_records') }}
-),
-
-contact_clusters as (
-    select * from {{ ref('int_identity__contact_clusters') }}
-),
-
-contact_accounts as (
-    select * from {{ ref('int_identity__contact_accounts') }}
-),
-
-opt_outs as (
-    select * from {{ ref('int_consent__opt_outs') }}
-),
-
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-country_regions as (
-    select * from {{ ref('country_regions') }}
+contacts as (
+    select * from {{ ref('int_core__contacts') }}
 ),
 
 personas as (
@@ -44,163 +24,39 @@ messages_received as (
     select * from {{ ref('int_contacts__messages_received') }}
 ),
 
-records as (
-    select
-        contact_records.*,
-        contact_clusters.contact_id,
-        case contact_records.source_system
-            when 'salesforce' then 1 when 'hubspot' then 2 when 'zendesk' then 3 else 4
-        end as source_priority
-    from contact_records
-    inner join contact_clusters
-        on contact_records.record_key = contact_clusters.record_key
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by contact_id
-            order by
-                case when email is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as email_rank,
-        row_number() over (
-            partition by contact_id
-            order by
-                case when nullif(full_name, '') is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as name_rank,
-        row_number() over (
-            partition by contact_id
-            order by
-                case when time_zone is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as time_zone_rank,
-        row_number() over (
-            partition by contact_id
-            order by
-                case when country is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as country_rank,
-        row_number() over (
-            partition by contact_id
-            order by
-                case when title is null then 1 else 0 end,
-                is_deleted,
-                source_priority,
-                created_at nulls last,
-                source_record_id
-        ) as title_rank
-    from records
-),
-
-source_ids as (
-    select
-        contact_id,
-        {{ agg_distinct_list("case when source_system = 'salesforce' then source_record_id end") }}
-            as salesforce_contact_ids,
-        {{ agg_distinct_list("case when source_system = 'hubspot' then source_record_id end") }}
-            as hubspot_contact_ids,
-        {{ agg_distinct_list("case when source_system = 'zendesk' then source_record_id end") }}
-            as zendesk_user_ids,
-        {{ agg_distinct_list("case when source_system = 'stripe' then source_record_id end") }}
-            as stripe_customer_ids,
-        count(*) as source_record_count,
-        min(created_at) as first_seen_at,
-        min(case when is_deleted then 1 else 0 end) = 1 as is_deleted_everywhere
-    from records
-    group by contact_id
-),
-
-consent as (
-    select
-        contact_id,
-        min(opted_out_at) as opted_out_at,
-        {{ agg_distinct_list('opt_out_source') }} as opted_out_sources
-    from opt_outs
-    group by contact_id
-),
-
-first_dated_opt_out as (
-    select
-        contact_id,
-        opt_out_source as opted_out_source_first,
-        row_number() over (
-            partition by contact_id
-            order by opted_out_at, opt_out_source
-        ) as opt_out_rank
-    from opt_outs
-    where opted_out_at is not null
-),
-
 final as (
     select
-        source_ids.contact_id,
-        contact_accounts.account_id,
-        contact_accounts.account_link_rule,
-        email_pick.email,
-        name_pick.first_name,
-        name_pick.last_name,
-        name_pick.full_name,
-        title_pick.title,
-        coalesce(contact_country.country_code, country_pick.country, accounts.country) as country,
-        coalesce(
-            time_zone_pick.time_zone, contact_country.time_zone, account_country.time_zone, 'UTC'
-        ) as time_zone,
-        case
-            when time_zone_pick.time_zone is not null then 'support_profile'
-            when contact_country.time_zone is not null then 'contact_country'
-            when account_country.time_zone is not null then 'account_country'
-            else 'default_utc'
-        end as time_zone_source,
-        consent.contact_id is not null as is_opted_out,
-        consent.opted_out_at,
-        consent.opted_out_sources,
-        source_ids.salesforce_contact_ids,
-        source_ids.hubspot_contact_ids,
-        source_ids.zendesk_user_ids,
-        source_ids.stripe_customer_ids,
-        cast(source_ids.source_record_count as integer) as source_record_count,
-        source_ids.first_seen_at,
-        source_ids.is_deleted_everywhere,
-        first_dated_opt_out.opted_out_source_first,
+        contacts.contact_id,
+        contacts.account_id,
+        contacts.account_link_rule,
+        contacts.email,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.full_name,
+        contacts.title,
+        contacts.country,
+        contacts.time_zone,
+        contacts.time_zone_source,
+        contacts.is_opted_out,
+        contacts.opted_out_at,
+        contacts.opted_out_sources,
+        contacts.salesforce_contact_ids,
+        contacts.hubspot_contact_ids,
+        contacts.zendesk_user_ids,
+        contacts.stripe_customer_ids,
+        contacts.source_record_count,
+        contacts.first_seen_at,
+        contacts.is_deleted_everywhere,
+        contacts.opted_out_source_first,
         personas.persona,
         personas.persona_rule,
         personas.is_billing_contact,
-        messages_received.messages_7d_total,
-        messages_received.messages_7d_marketing,
-        messages_received.messages_7d_customer_success,
-        messages_received.messages_7d_account_management,
-        messages_received.messages_7d_sales,
-        messages_received.messages_7d_support,
-        messages_received.messages_7d_billing,
-        messages_received.messages_30d_total,
-        messages_received.messages_30d_marketing,
-        messages_received.messages_30d_customer_success,
-        messages_received.messages_30d_account_management,
-        messages_received.messages_30d_sales,
-        messages_received.messages_30d_support,
-        messages_received.messages_30d_billing,
-        messages_received.messages_90d_total,
-        messages_received.messages_90d_marketing,
-        messages_received.messages_90d_customer_success,
-        messages_received.messages_90d_account_management,
-        messages_received.messages_90d_sales,
-        messages_received.messages_90d_support,
-        messages_received.messages_90d_billing,
+        {%- for days in [7, 30, 90] %}
+            messages_received.messages_{{ days }}d_total,
+            {%- for team in team_names() %}
+                messages_received.messages_{{ days }}d_{{ team }},
+            {%- endfor %}
+        {%- endfor %}
         messages_received.last_touch_at,
         messages_received.last_touch_team,
         engagement.opens_30d,
@@ -217,37 +73,13 @@ final as (
         engagement.engagement_trend,
         engagement.last_engaged_at,
         engagement.as_of_at as activity_as_of_at
-    from source_ids
-    inner join ranked as email_pick
-        on source_ids.contact_id = email_pick.contact_id and email_pick.email_rank = 1
-    inner join ranked as name_pick
-        on source_ids.contact_id = name_pick.contact_id and name_pick.name_rank = 1
-    inner join ranked as title_pick
-        on source_ids.contact_id = title_pick.contact_id and title_pick.title_rank = 1
-    inner join ranked as time_zone_pick
-        on source_ids.contact_id = time_zone_pick.contact_id and time_zone_pick.time_zone_rank = 1
-    inner join ranked as country_pick
-        on source_ids.contact_id = country_pick.contact_id and country_pick.country_rank = 1
-    left join contact_accounts
-        on source_ids.contact_id = contact_accounts.contact_id
-    left join accounts
-        on contact_accounts.account_id = accounts.account_id
-    left join country_regions as contact_country
-        on
-            upper(country_pick.country) = contact_country.country_code
-            or lower(country_pick.country) = lower(contact_country.country_name)
-    left join country_regions as account_country
-        on accounts.country = account_country.country_code
-    left join consent
-        on source_ids.contact_id = consent.contact_id
-    left join first_dated_opt_out
-        on source_ids.contact_id = first_dated_opt_out.contact_id and first_dated_opt_out.opt_out_rank = 1
+    from contacts
     left join personas
-        on source_ids.contact_id = personas.contact_id
+        on contacts.contact_id = personas.contact_id
     left join engagement
-        on source_ids.contact_id = engagement.contact_id
+        on contacts.contact_id = engagement.contact_id
     left join messages_received
-        on source_ids.contact_id = messages_received.contact_id
+        on contacts.contact_id = messages_received.contact_id
 )
 
 select * from final

@@ -1,34 +1,17 @@
-{#- Every outbound message to a known contact, from every system, one row each. -#}
-with
-
-messages as (
-    select * from {{ ref('int_communications__messages') }}
-),
-
-contact_accounts as (
-    select * from {{ ref('int_identity__contact_accounts') }}
-),
-
-final as (
-    select
-        messages.message_id,
-        messages.source_system,
-        messages.source_table,
-        messages.source_record_id,
-        messages.contact_id,
-        contact_accounts.account_id,
-        messages.channel,
-        messages.team,
-        messages.category,
-        messages.sender,
-        messages.sender_id,
-        messages.sent_at,
-        messages.subject,
-        messages.campaign_id
-    from messages
-    left join contact_accounts
-        on messages.contact_id = contact_accounts.contact_id
-    where messages.quarantine_reason is null
-)
-
-select * from final
+{#- Every outbound message to a known contact, from every system, one row each (int_core__messages). -#}
+select
+    message_id,
+    source_system,
+    source_table,
+    source_record_id,
+    contact_id,
+    account_id,
+    channel,
+    team,
+    category,
+    sender,
+    sender_id,
+    sent_at,
+    subject,
+    campaign_id
+from {{ ref('int_core__messages') }}
