@@ -61,6 +61,13 @@ create table rpt_violations_by_week as
 select date_trunc('week', sent_at)::date as week_start, rule_id, team,
        count(*)::integer as violation_count, count(distinct contact_id)::integer as contact_count
 from fct_cadence_violations group by all;
+create table rpt_violation_teams as
+select violation_id, trim(team_in_window) as team, message_id, rule_id, severity, contact_id,
+       account_id, sent_at, trim(team_in_window) = team as is_violating_team
+from (
+    select *, unnest(string_split(teams_in_window, ',')) as team_in_window
+    from fct_cadence_violations
+);
 """
 
 # fmt: off

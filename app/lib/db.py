@@ -33,6 +33,7 @@ MART_TABLES = (
     "fct_cadence_violations",
     "rpt_messages_by_team_week",
     "rpt_violations_by_week",
+    "rpt_violation_teams",
 )
 
 _MAX_STALE_RETRIES = 3

@@ -1,0 +1,394 @@
+"""Every query the dashboard runs, one function per question, returning DataFrames or dicts.
+
+Pages call these functions and never write SQL. The rules (DESIGN.md, the app):
+
+* The app reads marts only (``db.MART_TABLES``). Anything computed per row or per group that
+  is not a user's filter belongs in a mart (e.g. ``rpt_violation_teams``), not here.
+* SQL text is fixed when this module is imported: the WHERE clause of each query comes from
+  one :class:`Where` (which column each sidebar filter constrains), and every value the user
+  picks travels as a bound ``$name`` parameter built by :meth:`Where.params`.
+* To add a page: put its queries here (a constant for the SQL, a function that binds the
+  parameters), and keep the page file to widgets and layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lib import db
+
+# --- the filter builder ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user picked in the sidebar. An empty selection means "no filter"."""
+
+    start: dt.date
+    end: dt.date
+    teams: Sequence[str] = ()
+    rules: Sequence[str] = ()
+    severities: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which column of one query each filter constrains; builds the clause and its parameters.
+
+    ``day``: a timestamp or date column kept when its UTC day is in [start, end].
+    ``week``: a week-start (Monday) date column kept when the week overlaps [start, end].
+    ``team`` / ``rule`` / ``severity``: varchar columns kept when in the picked values (all
+    values when nothing is picked). Filters without a column are not applied.
+
+    ``str(where)`` (or ``where.sql``) is the clause, for the query text at import time;
+    ``where.params(filters)`` are exactly the parameters that clause binds.
+    """
+
+    day: str | None = None
+    week: str | None = None
+    team: str | None = None
+    rule: str | None = None
+    severity: str | None = None
+
+    def _predicates(self) -> list[tuple[str, str]]:
+        """(filter name, predicate) for every filter this query applies."""
+        predicates = []
+        if self.day:
+            predicates.append(
+                ("dates", f"{self.day} >= $start::date and {self.day} < $end::date + 1")
+            )
+        if self.week:
+            predicates.append(
+                ("dates", f"{self.week} between date_trunc('week', $start::date) and $end::date")
+            )
+        for name, column in (
+            ("teams", self.team),
+            ("rules", self.rule),
+            ("severities", self.severity),
+        ):
+            if column:
+                predicates.append(
+                    (name, f"(len(${name}::varchar[]) = 0 or {column} = any(${name}::varchar[]))")
+                )
+        return predicates
+
+    @property
+    def sql(self) -> str:
+        clauses = [predicate for _, predicate in self._predicates()]
+        return "\n  and ".join(clauses) if clauses else "true"
+
+    def __str__(self) -> str:
+        return self.sql
+
+    def params(self, filters: Filters, **extra: Any) -> dict[str, Any]:
+        """The bound values of this clause, plus ``extra`` (e.g. ``limit``, ``contact_id``)."""
+        values: dict[str, Any] = {}
+        for name, _ in self._predicates():
+            if name == "dates":
+                values.update(start=filters.start, end=filters.end)
+            else:
+                values[name] = list(getattr(filters, name))
+        return {**values, **extra}
+
+
+# --- every page: the sidebar's data-health captions ------------------------------------------
+
+# Not in db.MART_TABLES: a warehouse built before these marts existed still serves the app
+# (the caption is then left out).
+LOAD_TOTALS_SQL = """
+select
+    sum(rows_in_file) as rows_in,
+    sum(rows_loaded) as loaded,
+    sum(rows_rejected) as rejected,
+    sum(rows_excluded) as excluded
+from rpt_load_reconciliation
+"""
+
+FEATURE_STATUS_SQL = """
+select
+    count(case when status = 'off' then 1 end) as off,
+    count(case when status = 'degraded' then 1 end) as degraded
+from rpt_feature_coverage
+"""
+
+
+def load_totals() -> dict[str, Any]:
+    """Raw rows read, loaded, rejected and excluded, over every raw table."""
+    return db.scalar_row(LOAD_TOTALS_SQL)
+
+
+def feature_status_counts() -> dict[str, Any]:
+    """How many features are off or degraded (rpt_feature_coverage)."""
+    return db.scalar_row(FEATURE_STATUS_SQL)
+
+
+# --- overview ----------------------------------------------------------------------------------
+
+WAREHOUSE_TOTALS_SQL = """
+select
+    (select count(*) from dim_accounts) as accounts,
+    (select count(*) from dim_contacts) as contacts,
+    (select count(*) from fct_communications) as messages,
+    (select count(distinct contact_id) from fct_cadence_violations) as contacts_with_violations,
+    (select count(*) from fct_cadence_violations) as violations
+"""
+
+MESSAGE_WEEKS_SQL = """
+select min(week_start) as first_week, max(week_start) as last_week
+from rpt_messages_by_team_week
+"""
+
+MESSAGE_TEAMS_SQL = """
+select distinct team from rpt_messages_by_team_week where team is not null order by team
+"""
+
+# Messages per week (rpt_messages_by_team_week) and violations per week (rpt_violations_by_week).
+WEEKLY = Where(week="week_start", team="team")
+
+
+def weekly_totals_sql(table: str, measure: str, by: str) -> str:
+    """Sum of ``measure`` in a weekly report ``table`` by the columns ``by``, over the weeks
+    and teams of WEEKLY (the query text is built once, at import)."""
+    return f"""
+select {by}, sum({measure})::bigint as {measure}
+from {table}
+where {WEEKLY}
+group by {by}
+order by {by}
+"""
+
+
+MESSAGES_BY_WEEK_SQL = weekly_totals_sql(
+    "rpt_messages_by_team_week", "message_count", "week_start, team"
+)
+VIOLATIONS_BY_WEEK_SQL = weekly_totals_sql(
+    "rpt_violations_by_week", "violation_count", "week_start, rule_id"
+)
+MESSAGES_BY_CATEGORY_SQL = weekly_totals_sql(
+    "rpt_messages_by_team_week", "message_count", "category, team"
+)
+
+
+def warehouse_totals() -> dict[str, Any]:
+    return db.scalar_row(WAREHOUSE_TOTALS_SQL)
+
+
+def message_weeks() -> tuple[dt.date | None, dt.date | None]:
+    """First and last week (Mondays) with messages, or Nones in an empty warehouse."""
+    bounds = db.scalar_row(MESSAGE_WEEKS_SQL)
+    return to_date(bounds.get("first_week")), to_date(bounds.get("last_week"))
+
+
+def message_teams() -> list[str]:
+    return db.query(MESSAGE_TEAMS_SQL)["team"].tolist()
+
+
+def messages_by_week(filters: Filters) -> pd.DataFrame:
+    return db.query(MESSAGES_BY_WEEK_SQL, WEEKLY.params(filters))
+
+
+def violations_by_week(filters: Filters) -> pd.DataFrame:
+    return db.query(VIOLATIONS_BY_WEEK_SQL, WEEKLY.params(filters))
+
+
+def messages_by_category(filters: Filters) -> pd.DataFrame:
+    return db.query(MESSAGES_BY_CATEGORY_SQL, WEEKLY.params(filters))
+
+
+# --- violations --------------------------------------------------------------------------------
+
+# Violations (fct_cadence_violations as v): rule, severity, the team of the offending message
+# and the UTC day it was sent.
+VIOLATIONS = Where(day="v.sent_at", team="v.team", rule="v.rule_id", severity="v.severity")
+
+VIOLATION_DAYS_SQL = """
+select min(sent_at)::date as first_day, max(sent_at)::date as last_day
+from fct_cadence_violations
+"""
+
+VIOLATION_RULES_SQL = """
+select rule_id, min(rule_description) as rule_description
+from fct_cadence_violations
+group by rule_id
+order by rule_id
+"""
+
+VIOLATION_SEVERITIES_SQL = """
+select severity
+from fct_cadence_violations
+where severity is not null
+group by severity
+order by case severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 end, severity
+"""
+
+SENDING_TEAMS_SQL = """
+select distinct team from fct_communications where team is not null order by team
+"""
+
+VIOLATION_SUMMARY_SQL = f"""
+select
+    count(*) as violations,
+    count(distinct v.contact_id) as contacts,
+    count(distinct v.account_id) as accounts,
+    max(v.messages_in_window) as max_messages_in_window
+from fct_cadence_violations as v
+where {VIOLATIONS}
+"""
+
+# Teams involved: every team with a counted message in the windows of the contact's
+# filtered violations (rpt_violation_teams: one row per violation and team).
+RANKED_CONTACTS_SQL = f"""
+with filtered as (
+    select v.*
+    from fct_cadence_violations as v
+    where {VIOLATIONS}
+),
+
+per_contact as (
+    select
+        contact_id,
+        count(*) as violations,
+        max(messages_in_window) as max_messages_in_window,
+        max(team_count_in_window) as max_teams_in_window,
+        max(sent_at) as last_violation_at
+    from filtered
+    group by contact_id
+),
+
+teams as (
+    select
+        vt.contact_id,
+        string_agg(distinct vt.team, ',' order by vt.team) as teams
+    from rpt_violation_teams as vt
+    where vt.violation_id in (select violation_id from filtered)
+    group by vt.contact_id
+)
+
+select
+    p.contact_id,
+    c.email,
+    c.full_name,
+    a.account_name,
+    p.violations,
+    p.max_messages_in_window,
+    p.max_teams_in_window,
+    t.teams,
+    c.is_opted_out,
+    p.last_violation_at
+from per_contact as p
+left join teams as t on t.contact_id = p.contact_id
+left join dim_contacts as c on c.contact_id = p.contact_id
+left join dim_accounts as a on a.account_id = c.account_id
+order by p.violations desc, p.max_messages_in_window desc, c.email, p.contact_id
+limit $limit
+"""
+
+CONTACT_PROFILE_SQL = """
+select
+    c.contact_id, c.email, c.full_name, c.title, c.is_opted_out, c.opted_out_at,
+    a.account_name, a.plan, a.owner_name, a.owner_team
+from dim_contacts as c
+left join dim_accounts as a on a.account_id = c.account_id
+where c.contact_id = $contact_id
+"""
+
+CONTACT_VIOLATIONS_SQL = f"""
+select
+    v.violation_id,
+    v.sent_at,
+    v.rule_id,
+    v.rule_description,
+    v.severity,
+    v.team,
+    v.category,
+    v.messages_in_window,
+    v.max_messages,
+    v.team_count_in_window,
+    v.teams_in_window,
+    v.window_start,
+    v.window_end,
+    v.message_id,
+    v.message_ids_in_window,
+    v.reason
+from fct_cadence_violations as v
+where v.contact_id = $contact_id
+  and {VIOLATIONS}
+order by v.sent_at desc, v.rule_id, v.violation_id
+"""
+
+WINDOW_MESSAGES_SQL = """
+select
+    m.sent_at,
+    m.team,
+    m.category,
+    m.channel,
+    m.sender,
+    m.subject,
+    m.campaign_id,
+    m.source_system,
+    m.message_id,
+    m.message_id = $violating_message_id as broke_the_rule
+from fct_communications as m
+where m.message_id = any($message_ids::varchar[])
+order by m.sent_at, m.message_id
+"""
+
+
+def violation_days() -> tuple[dt.date | None, dt.date | None]:
+    """First and last UTC day with a violation, or Nones when there is none."""
+    bounds = db.scalar_row(VIOLATION_DAYS_SQL)
+    return to_date(bounds.get("first_day")), to_date(bounds.get("last_day"))
+
+
+def violation_rules() -> dict[str, str]:
+    """Rule id -> rule in words, for the rules that have violations."""
+    rules = db.query(VIOLATION_RULES_SQL)
+    return {
+        rule_id: description if isinstance(description, str) else ""
+        for rule_id, description in zip(rules["rule_id"], rules["rule_description"], strict=True)
+    }
+
+
+def violation_severities() -> list[str]:
+    return db.query(VIOLATION_SEVERITIES_SQL)["severity"].tolist()
+
+
+def sending_teams() -> list[str]:
+    return db.query(SENDING_TEAMS_SQL)["team"].tolist()
+
+
+def violation_summary(filters: Filters) -> dict[str, Any]:
+    return db.scalar_row(VIOLATION_SUMMARY_SQL, VIOLATIONS.params(filters))
+
+
+def ranked_contacts(filters: Filters, limit: int) -> pd.DataFrame:
+    """The most over-contacted contacts: violations, worst window, teams involved."""
+    return db.query(RANKED_CONTACTS_SQL, VIOLATIONS.params(filters, limit=limit))
+
+
+def contact_profile(contact_id: str) -> dict[str, Any]:
+    return db.scalar_row(CONTACT_PROFILE_SQL, {"contact_id": contact_id})
+
+
+def contact_violations(filters: Filters, contact_id: str) -> pd.DataFrame:
+    return db.query(CONTACT_VIOLATIONS_SQL, VIOLATIONS.params(filters, contact_id=contact_id))
+
+
+def window_messages(message_ids: Sequence[str], violating_message_id: str) -> pd.DataFrame:
+    """The messages a violation counted (by id), oldest first; broke_the_rule marks its own."""
+    return db.query(
+        WINDOW_MESSAGES_SQL,
+        {"message_ids": list(message_ids), "violating_message_id": violating_message_id},
+    )
+
+
+def to_date(value: object) -> dt.date | None:
+    """A date, timestamp or NULL from a query as a date (None for NULL)."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
