@@ -3,37 +3,15 @@
 -#}
 
 {#-
-  The journey_stage_rules seed as a list of dicts (stage, precedence, condition_sql),
-  ordered by precedence. Read from the warehouse at execution time; while dbt only parses
-  (execute is false) or before the seed is loaded it returns an empty list, and the case
-  expression falls back to 'unclassified' (which the accepted_values tests reject).
+  The journey_stage_rules seed as a list of dicts (rule_id, stage, precedence,
+  condition_sql), active rules ordered by precedence (read_seed). Before the seed can be
+  read it is an empty list, and the case expression falls back to 'unclassified' (which
+  the accepted_values tests reject).
 -#}
 {% macro journey_stage_rules() -%}
-    {%- set rules = [] -%}
-    {%- if execute -%}
-        {#- the seed's relation from the graph; unit tests have no graph: target defaults -#}
-        {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
-            | selectattr('name', 'equalto', 'journey_stage_rules') | list -%}
-        {%- if seed_nodes | length == 1 -%}
-            {%- set relation = adapter.get_relation(
-                database=seed_nodes[0].database,
-                schema=seed_nodes[0].schema,
-                identifier=seed_nodes[0].alias) -%}
-        {%- else -%}
-            {%- set relation = adapter.get_relation(
-                database=target.database, schema=target.schema, identifier='journey_stage_rules') -%}
-        {%- endif -%}
-        {%- if relation is not none -%}
-            {%- set result = run_query(
-                'select rule_id, stage, precedence, condition_sql from ' ~ relation
-                ~ ' where is_active order by precedence, rule_id') -%}
-            {%- for row in result.rows -%}
-                {%- do rules.append({'rule_id': row[0], 'stage': row[1],
-                    'precedence': row[2], 'condition_sql': row[3]}) -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return(rules) }}
+    {%- set rows = read_seed('journey_stage_rules', ['rule_id', 'stage', 'precedence', 'condition_sql'],
+        where='is_active', order_by='precedence, rule_id') -%}
+    {{ return(rows or []) }}
 {%- endmacro %}
 
 

@@ -1,12 +1,12 @@
 {#-
   Segments as data: the active rows of seed `segment_definitions` (segment_id, predicate),
   read at compile time, validated, and compiled into one `select` per segment over
-  int_segments__account_daily_attributes. Before the seed can be read (parsing, a fresh
-  database, unit tests) there are no segments and the membership models are empty.
+  int_segments__account_daily_attributes (read_seed). Before the seed can be read
+  (parsing, a fresh database) there are no segments and the membership models are empty.
 -#}
 {% macro segment_definitions() -%}
     {% set definitions = [] %}
-    {#- a unit test (which cannot read a seed at compile time) passes rows through this var -#}
+    {#- a unit test passes other definitions through this var -#}
     {% set overridden = var('segment_definitions', none) %}
     {% if overridden is not none %}
         {% for row in overridden %}
@@ -15,22 +15,16 @@
         {% endfor %}
         {{ return(definitions) }}
     {% endif %}
-    {% set seed = queryable_seed('segment_definitions') %}
-    {% if seed is not none %}
-        {% set query %}
-            select segment_id, predicate from {{ seed }}
-            where cast(is_active as boolean)
-            order by segment_id
-        {% endset %}
-        {% for row in run_query(query).rows %}
-            {% if not modules.re.match('^[a-z][a-z0-9_]*$', row[0] or '') %}
-                {{ exceptions.raise_compiler_error(
-                    "segment_definitions: bad segment_id '" ~ row[0] ~ "' (lower-case, digits, _)") }}
-            {% endif %}
-            {% do validate_seed_predicate('segment_definitions', row[0], row[1]) %}
-            {% do definitions.append({'segment_id': row[0], 'predicate': row[1]}) %}
-        {% endfor %}
-    {% endif %}
+    {% set rows = read_seed('segment_definitions', ['segment_id', 'predicate'],
+        where='cast(is_active as boolean)', order_by='segment_id') %}
+    {% for row in rows or [] %}
+        {% if not modules.re.match('^[a-z][a-z0-9_]*$', row['segment_id'] or '') %}
+            {{ exceptions.raise_compiler_error(
+                "segment_definitions: bad segment_id '" ~ row['segment_id'] ~ "' (lower-case, digits, _)") }}
+        {% endif %}
+        {% do validate_seed_predicate('segment_definitions', row['segment_id'], row['predicate']) %}
+        {% do definitions.append(row) %}
+    {% endfor %}
     {{ return(definitions) }}
 {%- endmacro %}
 
