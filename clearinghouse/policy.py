@@ -24,7 +24,10 @@ m's instant:
 - opted_out_send: m counted and m.sent_at >= the contact's earliest opt-out. A contact
   opted out by a flag only (no time) is treated as opted out from `Context.flag_opt_out_at`
   (the pre-send check sets it to the end of the history; the audit leaves it unset).
-- quiet_hours: m counted and m's local hour >= quiet_start_hour or < quiet_end_hour.
+- quiet_hours: m counted and m's local hour is in the quiet period (`in_quiet_period`):
+  quiet_start_hour == quiet_end_hour means no quiet period; start < end means the hours
+  [start, end) (12 and 14: 12:00-13:59 quiet); start > end wraps midnight, hour >= start
+  or hour < end (20 and 8: 20:00-07:59 quiet).
 - support_aware: m counted and m's account had a ticket of ticket_priorities open at m
   (created_at <= m < solved_at, or not solved), or a CSAT score <= csat_max_score rated in
   [m - lookback_days, m].
@@ -275,6 +278,16 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def in_quiet_period(hour: int, start: int, end: int) -> bool:
+    """Is a local hour (0-23) in the quiet period of quiet_start_hour/quiet_end_hour, as in
+    int_policy__quiet_hours: start == end means no quiet period; start < end means
+    [start, end) (12 and 14: 12:00:00-13:59:59); start > end wraps midnight, hour >= start
+    or hour < end (20 and 8: 20:00:00-07:59:59)."""
+    if start > end:
+        return hour >= start or hour < end
+    return start <= hour < end
+
+
 def local_time(moment: datetime, time_zone: str) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(_zone(time_zone)).replace(tzinfo=None)
 
@@ -422,12 +435,12 @@ class Ledger:
             return None
         time_zone = self.context.time_zone(message.contact_id)
         local = local_time(message.sent_at, time_zone)
-        if rule.quiet_end_hour <= local.hour < rule.quiet_start_hour:
+        if not in_quiet_period(local.hour, rule.quiet_start_hour, rule.quiet_end_hour):
             return None
         return self._violation(
             rule, message,
-            f"{local:%H:%M} local time ({time_zone}) is outside "
-            f"{rule.quiet_end_hour:02d}:00-{rule.quiet_start_hour:02d}:00",
+            f"{local:%H:%M} local time ({time_zone}) is inside the quiet hours "
+            f"{rule.quiet_start_hour:02d}:00-{rule.quiet_end_hour:02d}:00",
         )
 
     def _support_aware(self, rule: Rule, message: Message) -> Violation | None:
