@@ -73,8 +73,9 @@ counted as (
 ),
 
 windowed as (
+    {# one window per length used by any rolling rule, of either scope #}
     {% for days in policy_window_sizes(
-        'window_days', 'rolling_cap', "scope = 'contact' and coalesce(window_kind, 'rolling') = 'rolling'"
+        'window_days', 'rolling_cap', "scope in ('contact', 'account') and coalesce(window_kind, 'rolling') = 'rolling'"
     ) %}
         select
             counted.*,
