@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-
-
-from tests.policy_harness import build_governance, violations
+from policy_harness import build_governance, violations
 
 BASE = {
     "rule_type": "rolling_cap", "description": "cap", "window_kind": "rolling",
