@@ -153,3 +153,30 @@
     {{ message_ids_in_window }} as message_ids_in_window,
     {{ reason }} as reason
 {%- endmacro %}
+
+
+{#-
+  The sliding windows of a windowed rule model: for each window size in `sizes` (values of
+  `size_column`, in units of `unit_microseconds`), the rows of `relation` with that size,
+  each with the number, distinct teams and ids (by sent_at, then id) of the rows of its
+  partition (rule_id, `partition_key`) whose sent_at_us lies in [m - size, m] -- one RANGE
+  frame per size (a frame offset must be a constant), unioned. Never a self-join.
+-#}
+{% macro policy_sliding_windows(relation, size_column, sizes, unit_microseconds, partition_key) -%}
+    {% for size in sizes %}
+        select
+            {{ relation }}.*,
+            count(*) over sliding_window as messages_in_window,
+            {{ window_distinct_list('team', 'sliding_window') }} as teams_in_window,
+            {{ window_list('message_id', 'sent_at_key', 'sliding_window') }} as message_ids_in_window
+        from {{ relation }}
+        where {{ relation }}.{{ size_column }} = {{ size }}
+        window
+            sliding_window as (
+                partition by {{ relation }}.rule_id, {{ relation }}.{{ partition_key }}
+                order by {{ relation }}.sent_at_us
+                range between {{ size * unit_microseconds }} preceding and current row
+            )
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{%- endmacro %}

@@ -83,14 +83,17 @@ def checked_rule_ids(case: dict) -> set[str]:
     return set(case.get("checked_rules") or [row["rule_id"] for row in active_rules(case)])
 
 
-def model_of(row: dict) -> str:
-    """The model that implements a rule: its registry row's models, one per window kind
-    (in the registry's order) when the type has several."""
-    rule_type = RULE_TYPES[row["rule_type"]]
+def model_of(rule: dict | Rule) -> str:
+    """The model that implements a rule (a seed row or a Rule): its registry row's models,
+    one per window kind (in the registry's order) when the type has several."""
+    def get(name):
+        return rule.get(name) if isinstance(rule, dict) else getattr(rule, name)
+
+    rule_type = RULE_TYPES[get("rule_type")]
     if len(rule_type.models) == 1:
         return rule_type.models[0]
     kinds = [kind for kind in ("rolling", "calendar_week") if kind in rule_type.window_kinds]
-    return rule_type.models[kinds.index(row.get("window_kind") or "rolling")]
+    return rule_type.models[kinds.index(get("window_kind") or "rolling")]
 
 
 # -- Python ---------------------------------------------------------------------------

@@ -24,22 +24,11 @@ counted as (
 ),
 
 windowed as (
-    {% for hours in policy_window_sizes('window_hours', 'cross_team_collision', default=[48]) %}
-        select
-            counted.*,
-            count(*) over collision_window as messages_in_window,
-            {{ window_distinct_list('team', 'collision_window') }} as teams_in_window,
-            {{ window_list('message_id', 'sent_at_key', 'collision_window') }} as message_ids_in_window
-        from counted
-        where counted.window_hours = {{ hours }}
-        window
-            collision_window as (
-                partition by counted.rule_id, counted.contact_id
-                order by counted.sent_at_us
-                range between {{ hours * 3600 * 1000000 }} preceding and current row
-            )
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ policy_sliding_windows(
+        'counted', 'window_hours',
+        policy_window_sizes('window_hours', 'cross_team_collision', default=[48]),
+        3600 * 1000000, 'contact_id'
+    ) }}
 ),
 
 team_counts as (

@@ -25,22 +25,11 @@ counted as (
 ),
 
 windowed as (
-    {% for days in policy_window_sizes('window_days', 'rolling_cap', "window_kind = 'rolling'") %}
-        select
-            counted.*,
-            count(*) over rolling_window as messages_in_window,
-            {{ window_distinct_list('team', 'rolling_window') }} as teams_in_window,
-            {{ window_list('message_id', 'sent_at_key', 'rolling_window') }} as message_ids_in_window
-        from counted
-        where counted.window_days = {{ days }}
-        window
-            rolling_window as (
-                partition by counted.rule_id, counted.scope_key
-                order by counted.sent_at_us
-                range between {{ days * 86400 * 1000000 }} preceding and current row
-            )
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ policy_sliding_windows(
+        'counted', 'window_days',
+        policy_window_sizes('window_days', 'rolling_cap', "window_kind = 'rolling'"),
+        86400 * 1000000, 'scope_key'
+    ) }}
 ),
 
 final as (
