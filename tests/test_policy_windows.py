@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from policy_harness import build_governance, violations
 
 BASE = {
@@ -35,3 +36,26 @@ def test_account_rule_with_its_own_window_length_is_evaluated(tmp_path):
     assert row["messages_in_window"] == 3
     assert row["message_ids_in_window"] == "a1,a5,a11"
     assert row["window_start"] == datetime(2024, 12, 28, 9)
+
+
+def test_rules_that_cannot_be_checked_fail_the_build_naming_them(tmp_path):
+    """The registry (seeds/policy_rule_types.csv) decides what a rule may be: an unknown
+    type, an unsupported scope or window kind, or a missing required parameter stops the
+    build at int_policy__rules with every offending rule named."""
+    policies = [
+        {**BASE, "rule_id": "fine", "scope": "contact", "window_days": 7, "max_messages": 2},
+        {**BASE, "rule_id": "weekly_account", "scope": "account", "window_kind": "calendar_week",
+         "window_days": 7, "max_messages": 2},
+        {**BASE, "rule_id": "quiet_without_end", "rule_type": "quiet_hours", "scope": "contact",
+         "window_kind": None, "quiet_start_hour": 20},
+        {**BASE, "rule_id": "mystery", "rule_type": "carrier_pigeon", "scope": "contact"},
+        {**BASE, "rule_id": "retired_mystery", "rule_type": "carrier_pigeon", "scope": "contact",
+         "is_active": False},
+    ]
+    with pytest.raises(RuntimeError) as failure:
+        build_governance(tmp_path, policies, {})
+    message = str(failure.value)
+    for expected in ("weekly_account", "calendar_week", "quiet_without_end", "no quiet_end_hour",
+                     "mystery: unknown rule_type carrier_pigeon"):
+        assert expected in message
+    assert "retired_mystery" not in message and "- fine" not in message
