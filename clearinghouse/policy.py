@@ -1,5 +1,7 @@
-"""The communication policy evaluator, in Python: one implementation of the six rule types
-(doc block `rule_type` in models/docs.md) shared by the pre-send check and its tests.
+"""The communication policy evaluator, in Python: one implementation of each rule type of
+the registry (seeds/policy_rule_types.csv: name, parameters, semantics, SQL models) shared
+by the pre-send check and its tests. `Ledger` has one check `_<rule_type>` per registry
+row; a rule of a type the registry does not declare is an error (`UnknownRuleType`).
 
 Vocabulary
 - A `Rule` is one active row of the seed `communication_policies`, read from the warehouse;
@@ -24,7 +26,10 @@ m's instant:
 - opted_out_send: m counted and m.sent_at >= the contact's earliest opt-out. A contact
   opted out by a flag only (no time) is treated as opted out from `Context.flag_opt_out_at`
   (the pre-send check sets it to the end of the history; the audit leaves it unset).
-- quiet_hours: m counted and m's local hour >= quiet_start_hour or < quiet_end_hour.
+- quiet_hours: m counted and m's local hour is in the quiet period (`in_quiet_period`):
+  quiet_start_hour == quiet_end_hour means no quiet period; start < end means the hours
+  [start, end) (12 and 14: 12:00-13:59 quiet); start > end wraps midnight, hour >= start
+  or hour < end (20 and 8: 20:00-07:59 quiet).
 - support_aware: m counted and m's account had a ticket of ticket_priorities open at m
   (created_at <= m < solved_at, or not solved), or a CSAT score <= csat_max_score rated in
   [m - lookback_days, m].
@@ -41,12 +46,16 @@ limit (so that allowed plans never create a violation anywhere).
 from __future__ import annotations
 
 import bisect
+import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from clearinghouse.paths import PROJECT_ROOT
 
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 WINDOWED_TYPES = ("rolling_cap", "cross_team_collision")
@@ -61,6 +70,49 @@ def to_us(moment: datetime) -> int:
     """Naive UTC datetime -> integer microseconds since the epoch (exact)."""
     delta = moment - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+
+RULE_TYPES_CSV = PROJECT_ROOT / "seeds" / "policy_rule_types.csv"
+
+
+class UnknownRuleType(ValueError):
+    """A rule whose rule_type the registry (seeds/policy_rule_types.csv) does not declare."""
+
+
+@dataclass(frozen=True)
+class RuleType:
+    """One row of the registry of rule types."""
+
+    rule_type: str
+    models: tuple[str, ...]  # the SQL models that implement it
+    scopes: frozenset[str]
+    window_kinds: frozenset[str]
+    required_parameters: tuple[str, ...]
+    optional_parameters: tuple[str, ...]
+    semantics: str
+
+
+def load_rule_types(path: Path = RULE_TYPES_CSV) -> dict[str, RuleType]:
+    """The registry of rule types, by name."""
+    def parts(value: str | None) -> tuple[str, ...]:
+        return tuple(part for part in (value or "").split("|") if part)
+
+    with open(path, newline="") as handle:
+        return {
+            row["rule_type"]: RuleType(
+                rule_type=row["rule_type"],
+                models=parts(row["models"]),
+                scopes=frozenset(parts(row["scopes"])),
+                window_kinds=frozenset(parts(row["window_kinds"])),
+                required_parameters=parts(row["required_parameters"]),
+                optional_parameters=parts(row["optional_parameters"]),
+                semantics=row["semantics"],
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+RULE_TYPES = load_rule_types()
 
 
 def _split(value) -> frozenset[str]:
@@ -99,6 +151,20 @@ class Rule:
 
     @classmethod
     def from_row(cls, row: dict) -> Rule:
+        """A rule from a row of the policy seed; UnknownRuleType when the registry does not
+        declare its type, ValueError when it lacks a parameter its type requires."""
+        rule_type = RULE_TYPES.get(row.get("rule_type") or "")
+        if rule_type is None:
+            raise UnknownRuleType(
+                f"rule {row.get('rule_id')!r}: unknown rule_type {row.get('rule_type')!r}; "
+                f"seeds/policy_rule_types.csv declares {', '.join(sorted(RULE_TYPES))}"
+            )
+        missing = [name for name in rule_type.required_parameters
+                   if row.get(name) is None or row.get(name) == ""
+                   or (isinstance(row.get(name), float) and row.get(name) != row.get(name))]
+        if missing:
+            raise ValueError(f"rule {row.get('rule_id')!r} ({rule_type.rule_type}) lacks "
+                             f"{', '.join(missing)}")
         channels = _split(row.get("channels"))
         return cls(
             rule_id=row["rule_id"],
@@ -275,6 +341,16 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def in_quiet_period(hour: int, start: int, end: int) -> bool:
+    """Is a local hour (0-23) in the quiet period of quiet_start_hour/quiet_end_hour, as in
+    int_policy__quiet_hours: start == end means no quiet period; start < end means
+    [start, end) (12 and 14: 12:00:00-13:59:59); start > end wraps midnight, hour >= start
+    or hour < end (20 and 8: 20:00:00-07:59:59)."""
+    if start > end:
+        return hour >= start or hour < end
+    return start <= hour < end
+
+
 def local_time(moment: datetime, time_zone: str) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(_zone(time_zone)).replace(tzinfo=None)
 
@@ -350,10 +426,17 @@ class Ledger:
         for rule in rules if rules is not None else self.rules:
             if not rule.counts(message):
                 continue
-            violation = getattr(self, f"_{rule.rule_type}")(rule, message)
+            violation = self._check(rule.rule_type)(rule, message)
             if violation is not None:
                 found.append(violation)
         return found
+
+    def _check(self, rule_type: str):
+        """The check of a registry rule type (dispatch driven by the registry)."""
+        if rule_type not in RULE_TYPES:
+            raise UnknownRuleType(f"unknown rule_type {rule_type!r}; seeds/policy_rule_types.csv "
+                                  f"declares {', '.join(sorted(RULE_TYPES))}")
+        return getattr(self, f"_{rule_type}")
 
     def _violation(self, rule, message, reason, start=None, ids=(), caused_by=None):
         return Violation(
@@ -422,12 +505,12 @@ class Ledger:
             return None
         time_zone = self.context.time_zone(message.contact_id)
         local = local_time(message.sent_at, time_zone)
-        if rule.quiet_end_hour <= local.hour < rule.quiet_start_hour:
+        if not in_quiet_period(local.hour, rule.quiet_start_hour, rule.quiet_end_hour):
             return None
         return self._violation(
             rule, message,
-            f"{local:%H:%M} local time ({time_zone}) is outside "
-            f"{rule.quiet_end_hour:02d}:00-{rule.quiet_start_hour:02d}:00",
+            f"{local:%H:%M} local time ({time_zone}) is inside the quiet hours "
+            f"{rule.quiet_start_hour:02d}:00-{rule.quiet_end_hour:02d}:00",
         )
 
     def _support_aware(self, rule: Rule, message: Message) -> Violation | None:
@@ -552,3 +635,9 @@ def audit(messages: Iterable[Message], rules: list[Rule], context: Context) -> l
     for message in messages:
         ledger.add(message)
     return [violation for message in messages for violation in ledger.evaluate(message)]
+
+
+_UNIMPLEMENTED = sorted(name for name in RULE_TYPES if not hasattr(Ledger, f"_{name}"))
+if _UNIMPLEMENTED:
+    raise RuntimeError(f"seeds/policy_rule_types.csv declares rule types with no Python check "
+                       f"in clearinghouse.policy.Ledger: {', '.join(_UNIMPLEMENTED)}")

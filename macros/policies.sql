@@ -1,68 +1,176 @@
 {#-
-  Policy helpers for the int_policy__* models: what a rule counts (rule_counts_message,
-  at the end) and compile-time reads of the policy seed. A RANGE frame needs
-  a constant offset, so a model builds one window per distinct window size of its active
-  rules; and a rule whose combination of columns a model cannot honour must fail the build
-  loudly rather than be skipped in silence. Before the seed exists (parsing, linting, a
-  fresh database) and in dbt unit tests (where the ref is a fixture CTE) the seed cannot
-  be read: sizes fall back to the default and checks pass.
+  Policy helpers for the int_policy__* models. The rules are read once, parsed and checked
+  (int_policy__rules, validate_policy_rules), every (message, rule that counts it) pair is
+  built once (int_policy__counted_messages, rule_counts_message), and every rule model ends
+  with the same violation columns (policy_violation_columns). A RANGE frame needs a
+  constant offset, so a windowed model builds one window per distinct window size of its
+  active rules, read from int_policy__rules at compile time (policy_window_sizes). Before
+  the relations exist (parsing, linting, a fresh database) and in dbt unit tests (where a
+  ref is a fixture CTE) nothing can be read: sizes come from the var
+  `policy_<column>_sizes` (set by the generated unit tests) or the default, and checks pass.
 -#}
 
 {#-
   The distinct, non-null integer values of `column` (e.g. window_days, window_hours) over
-  the active rules of one type that also match `condition` (SQL over the seed's columns).
+  the active rules (int_policy__rules) of one type that also match `condition`. The
+  calling model must `-- depends_on: ref('int_policy__rules')`.
 -#}
 {% macro policy_window_sizes(column, rule_type, condition='true', default=[7]) -%}
-    {% set seed = queryable_seed('communication_policies') %}
-    {% if seed is none %}
-        {{ return(default) }}
+    {% set rows = read_seed(
+        'int_policy__rules', [column],
+        where="rule_type = '" ~ rule_type ~ "' and " ~ column ~ " is not null and (" ~ condition ~ ")"
+    ) %}
+    {% if rows is none %}
+        {{ return(var('policy_' ~ column ~ '_sizes', default)) }}
     {% endif %}
-    {% set query %}
-        select distinct cast({{ column }} as integer) as window_size
-        from {{ seed }}
-        where
-            cast(is_active as boolean)
-            and rule_type = '{{ rule_type }}'
-            and {{ column }} is not null
-            and ({{ condition }})
-        order by 1
-    {% endset %}
-    {% set sizes = run_query(query).columns[0].values() | list %}
+    {% set sizes = rows | map(attribute=column) | map('int') | unique | sort | list %}
     {{ return(sizes if sizes | length > 0 else default) }}
 {%- endmacro %}
 
 
 {#-
-  Fail the build, naming the rules, when an active rule of `rule_type` matches
-  `condition`: a combination the model does not support.
+  Fail the build, naming the rules, when an active rule of the policy seed cannot be
+  checked as written: its rule_type is not in the registry (seed policy_rule_types), its
+  scope or window_kind is not one its type supports, a parameter its type requires is
+  empty, or a combination no model honours (a calendar_week window for an account, a
+  rolling cap without window_days). Called by int_policy__rules, which refs both seeds.
 -#}
-{% macro assert_no_policy_rules(rule_type, condition, explanation) -%}
-    {% set seed = queryable_seed('communication_policies') %}
-    {% if seed is not none %}
+{% macro validate_policy_rules() -%}
+    {% set policies = queryable_seed('communication_policies') %}
+    {% set registry = queryable_seed('policy_rule_types') %}
+    {% if policies is none or registry is none %}
+        {{ return('') }}
+    {% endif %}
+    {% set types = run_query(
+        'select rule_type, scopes, window_kinds, required_parameters from ' ~ registry ~ ' order by 1'
+    ) %}
+    {% set known = types.columns[0].values() | list %}
+    {% set problems = [] %}
+    {% set unknown = run_query(
+        'select rule_id, rule_type from ' ~ policies ~ ' where cast(is_active as boolean) and '
+        ~ "coalesce(rule_type, '') not in ('" ~ (known | join("', '")) ~ "') order by 1"
+    ) %}
+    {% for row in unknown.rows %}
+        {% do problems.append(row[0] ~ ': unknown rule_type ' ~ row[1] ~ ' (known: ' ~ (known | join(', ')) ~ ')') %}
+    {% endfor %}
+    {% for row in types.rows %}
+        {% set scopes = (row[1] or '').split('|') %}
+        {% set kinds = (row[2] or '').split('|') | reject('equalto', '') | list %}
+        {% set checks = [
+            "case when coalesce(scope, '') not in ('" ~ (scopes | join("', '")) ~ "') then 'scope '"
+            ~ " || coalesce(scope, 'empty') || ' (supported: " ~ (scopes | join(', ')) ~ ")' end",
+            "case when coalesce(window_kind, 'rolling') not in ('" ~ ((kinds or ['rolling']) | join("', '"))
+            ~ "') then 'window_kind ' || window_kind || ' (supported: " ~ ((kinds or ['none']) | join(', ')) ~ ")' end",
+        ] %}
+        {% for parameter in (row[3] or '').split('|') if parameter %}
+            {% do checks.append("case when " ~ parameter ~ " is null then 'no " ~ parameter ~ "' end") %}
+        {% endfor %}
+        {% if row[0] == 'rolling_cap' %}
+            {% do checks.append("case when window_kind = 'calendar_week' and scope <> 'contact' then "
+                ~ "'calendar_week is defined in each contact''s time zone and supports scope contact only; "
+                ~ "use a rolling window for an account-wide cap' end") %}
+            {% do checks.append("case when coalesce(window_kind, 'rolling') = 'rolling' and window_days is null "
+                ~ "then 'no window_days for a rolling window' end") %}
+        {% endif %}
         {% set query %}
-            select rule_id
-            from {{ seed }}
-            where cast(is_active as boolean) and rule_type = '{{ rule_type }}' and ({{ condition }})
+            select rule_id, problem
+            from (
+                select rule_id, concat_ws('; ', {{ checks | join(', ') }}) as problem
+                from {{ policies }}
+                where cast(is_active as boolean) and rule_type = '{{ row[0] }}'
+            ) as checked
+            where problem <> ''
             order by 1
         {% endset %}
-        {% set rule_ids = run_query(query).columns[0].values() | list %}
-        {% if rule_ids | length > 0 %}
-            {{ exceptions.raise_compiler_error(
-                "communication_policies: active " ~ rule_type ~ " rule(s) " ~ (rule_ids | join(', '))
-                ~ " cannot be checked: " ~ explanation
-            ) }}
-        {% endif %}
+        {% for problem in run_query(query).rows %}
+            {% do problems.append(problem[0] ~ ' (' ~ row[0] ~ '): ' ~ problem[1]) %}
+        {% endfor %}
+    {% endfor %}
+    {% if problems | length > 0 %}
+        {{ exceptions.raise_compiler_error(
+            "communication_policies: active rule(s) that cannot be checked (see seeds/policy_rule_types.csv):\n  - "
+            ~ (problems | join('\n  - '))
+        ) }}
     {% endif %}
 {%- endmacro %}
 
 
 {#-
-  Does a rule count a message? The one definition every policy model uses: the message's
-  category is in the rule's counted_categories and not in its exempt_categories, and its
-  channel is in the rule's channels ('*' = every channel).
+  Does a rule count a message? The one definition (used by int_policy__counted_messages):
+  the message's category is in the rule's counted_categories and not in its
+  exempt_categories, and its channel is in the rule's channels ('*' = every channel).
 -#}
 {% macro rule_counts_message(rules, messages) -%}
     {{ list_contains(rules ~ '.counted_categories', messages ~ '.category') }}
     and not {{ list_contains(rules ~ '.exempt_categories', messages ~ '.category') }}
     and ({{ rules }}.channels = '*' or {{ list_contains(rules ~ '.channels', messages ~ '.channel') }})
+{%- endmacro %}
+
+
+{#-
+  The columns of every policy violation row, in order and with their types, over a
+  relation that has the columns of int_policy__counted_messages. Rules judged on the
+  message alone keep the defaults: the row lists m alone (messages_in_window 1, its team,
+  its id) and has no cap; windowed rules pass their window's count, teams and ids.
+-#}
+{% macro policy_violation_columns(
+    window_start,
+    reason,
+    max_messages='null',
+    messages_in_window='1',
+    teams_in_window='team',
+    message_ids_in_window='message_id'
+) -%}
+    message_id,
+    rule_id,
+    rule_type,
+    rule_description,
+    severity,
+    contact_id,
+    account_id,
+    sent_at,
+    team,
+    category,
+    channel,
+    cast({{ window_start }} as {{ dbt.type_timestamp() }}) as window_start,
+    sent_at as window_end,
+    cast({{ max_messages }} as integer) as max_messages,
+    cast({{ messages_in_window }} as integer) as messages_in_window,
+    {% if teams_in_window == 'team' -%}
+        cast(case when team is null then 0 else 1 end as integer) as team_count_in_window,
+    {%- else -%}
+        cast(
+            length({{ teams_in_window }}) - length(replace({{ teams_in_window }}, ',', '')) + 1 as integer
+        ) as team_count_in_window,
+    {%- endif %}
+    {{ teams_in_window }} as teams_in_window,
+    {{ message_ids_in_window }} as message_ids_in_window,
+    {{ reason }} as reason
+{%- endmacro %}
+
+
+{#-
+  The sliding windows of a windowed rule model: for each window size in `sizes` (values of
+  `size_column`, in units of `unit_microseconds`), the rows of `relation` with that size,
+  each with the number, distinct teams and ids (by sent_at, then id) of the rows of its
+  partition (rule_id, `partition_key`) whose sent_at_us lies in [m - size, m] -- one RANGE
+  frame per size (a frame offset must be a constant), unioned. Never a self-join.
+-#}
+{% macro policy_sliding_windows(relation, size_column, sizes, unit_microseconds, partition_key) -%}
+    {% for size in sizes %}
+        select
+            {{ relation }}.*,
+            count(*) over sliding_window as messages_in_window,
+            {{ window_distinct_list('team', 'sliding_window') }} as teams_in_window,
+            {{ window_list('message_id', 'sent_at_key', 'sliding_window') }} as message_ids_in_window
+        from {{ relation }}
+        where {{ relation }}.{{ size_column }} = {{ size }}
+        window
+            sliding_window as (
+                partition by {{ relation }}.rule_id, {{ relation }}.{{ partition_key }}
+                order by {{ relation }}.sent_at_us
+                range between {{ size * unit_microseconds }} preceding and current row
+            )
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 {%- endmacro %}

@@ -10,12 +10,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-RULE_MODELS = {
-    "opted_out_send": "int_policy__opted_out_sends",
-    "quiet_hours": "int_policy__quiet_hours",
-    "support_aware": "int_policy__support_aware",
-    "owner_not_looped": "int_policy__owner_not_looped",
-}
+from clearinghouse.policy import RULE_TYPES
 
 RULE_COLUMNS = """
     rule_id, description, severity, counted_categories, exempt_categories, channels,
@@ -176,6 +171,18 @@ BRUTE_FORCE = {
     "support_aware": _support_aware,
     "owner_not_looped": _owner_not_looped,
 }
+# the model of each rule type, from the registry (seeds/policy_rule_types.csv)
+RULE_MODELS = {rule_type: RULE_TYPES[rule_type].models[0] for rule_type in BRUTE_FORCE}
+
+
+def test_every_registry_model_has_an_independent_oracle():
+    """Each model the registry names is compared with a brute force here or in
+    test_policy_caps.py."""
+    from test_policy_caps import CASES as WINDOW_CASES
+
+    oracles = set(RULE_MODELS.values()) | {model for model, _, _ in WINDOW_CASES.values()}
+    for rule_type in RULE_TYPES.values():
+        assert set(rule_type.models) <= oracles, rule_type.rule_type
 
 
 def _records(warehouse, sql: str, params: list | None = None) -> list[dict]:

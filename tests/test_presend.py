@@ -19,8 +19,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from policy_cases import model_of
 
 from clearinghouse.policy import (
+    RULE_TYPES,
     SELF_CAUSED_TYPES,
     WINDOWED_TYPES,
     Message,
@@ -40,17 +42,14 @@ from clearinghouse.presend import main as presend_main
 
 COLUMNS = ["email", "contact_id", "planned_at", "team", "category", "channel", "campaign"]
 
-# which rules each rule model checks; any rule with rows in a model counts as covered too
+# which rules each rule model checks (the registry of rule types: seeds/policy_rule_types.csv);
+# any rule with rows in a model counts as covered too
+def _covers(model: str):
+    return lambda rule: model_of(rule) == model
+
+
 MODEL_COVERS = {
-    "int_policy__rolling_caps": lambda rule: rule.rule_type == "rolling_cap"
-    and (rule.window_kind or "rolling") == "rolling",
-    "int_policy__calendar_week_caps": lambda rule: rule.rule_type == "rolling_cap"
-    and rule.window_kind == "calendar_week",
-    "int_policy__collisions": lambda rule: rule.rule_type == "cross_team_collision",
-    "int_policy__opted_out_sends": lambda rule: rule.rule_type == "opted_out_send",
-    "int_policy__quiet_hours": lambda rule: rule.rule_type == "quiet_hours",
-    "int_policy__support_aware": lambda rule: rule.rule_type == "support_aware",
-    "int_policy__owner_not_looped": lambda rule: rule.rule_type == "owner_not_looped",
+    model: _covers(model) for rule_type in RULE_TYPES.values() for model in rule_type.models
 }
 
 
@@ -91,10 +90,11 @@ def _write(path: Path, rows: list[dict]) -> Path:
 def _warehouse_violations(db: Path, rules) -> tuple[set[str], dict]:
     """Rules checked by the rule models present in the build, and their violations."""
     with duckdb.connect(str(db), read_only=True) as connection:
+        # the violation models of the registry present in the build, and the mart
         tables = [row[0] for row in connection.execute(
-            "select table_name from information_schema.tables "
-            "where table_name like 'int_policy\\_\\_%' escape '\\' "
-            "or table_name = 'fct_cadence_violations'"
+            "select table_name from information_schema.tables where table_name in ("
+            + ", ".join("?" for _ in MODEL_COVERS) + ", 'fct_cadence_violations')",
+            list(MODEL_COVERS),
         ).fetchall()]
         rows = {}
         covered = set()

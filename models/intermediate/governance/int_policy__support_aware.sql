@@ -1,9 +1,8 @@
 {#-
   Promotions while the account has a support problem (rule_type support_aware, account
-  level: the tickets of m's account, fct_communications.account_id; messages without an
+  level: the tickets of m's account, int_core__messages.account_id; messages without an
   account are not checked).
-  Message m violates rule r when r counts m (category in counted_categories, not in
-  exempt_categories, channel in channels) and m's account had, at m.sent_at,
+  Message m violates rule r when r counts m (int_policy__counted_messages) and m's account had, at m.sent_at,
   (a) an open ticket of a priority in ticket_priorities: created_at <= m.sent_at and
       (solved_at is null or solved_at > m.sent_at) -- a ticket solved at the very instant
       of m is no longer open; or
@@ -21,52 +20,23 @@
 -#}
 with
 
-communications as (
-    select * from {{ ref('int_core__messages') }}
+counted_messages as (
+    select * from {{ ref('int_policy__counted_messages') }}
 ),
 
 tickets as (
     select * from {{ ref('int_support__tickets') }}
 ),
 
-policies as (
-    select * from {{ ref('communication_policies') }}
-),
-
 rules as (
-    select
-        rule_id,
-        description as rule_description,
-        severity,
-        cast(lookback_days as integer) as lookback_days,
-        ticket_priorities,
-        cast(csat_max_score as integer) as csat_max_score,
-        counted_categories,
-        exempt_categories,
-        channels
-    from policies
-    where
-        cast(is_active as boolean)
-        and rule_type = 'support_aware'
+    select * from {{ ref('int_policy__rules') }}
+    where rule_type = 'support_aware'
 ),
 
 counted as (
-    select
-        rules.rule_id,
-        rules.rule_description,
-        rules.severity,
-        rules.lookback_days,
-        communications.message_id,
-        communications.contact_id,
-        communications.account_id,
-        communications.team,
-        communications.category,
-        communications.channel,
-        communications.sent_at
-    from communications
-    inner join rules
-        on {{ rule_counts_message('rules', 'communications') }}
-    where communications.sent_at is not null and communications.account_id is not null
+    select *
+    from counted_messages
+    where rule_type = 'support_aware' and account_id is not null
 ),
 
 urgent_tickets as (
@@ -169,27 +139,12 @@ breaches as (
 
 final as (
     select
-        message_id,
-        rule_id,
-        'support_aware' as rule_type,
-        rule_description,
-        severity,
-        contact_id,
-        account_id,
-        sent_at,
-        team,
-        category,
-        channel,
-        coalesce({{ dbt.dateadd('day', '-1 * lookback_days', 'sent_at') }}, sent_at) as window_start,
-        sent_at as window_end,
-        cast(null as integer) as max_messages,
-        cast(1 as integer) as messages_in_window,
-        cast(case when team is null then 0 else 1 end as integer) as team_count_in_window,
-        team as teams_in_window,
-        message_id as message_ids_in_window,
-        category || ' message while the account had ' || coalesce(open_part, '')
-        || case when open_part is not null and csat_part is not null then ' and ' else '' end
-        || coalesce(csat_part, '') as reason
+        {{ policy_violation_columns(
+            window_start="coalesce(" ~ dbt.dateadd('day', '-1 * lookback_days', 'sent_at') ~ ", sent_at)",
+            reason="category || ' message while the account had ' || coalesce(open_part, '')
+                || case when open_part is not null and csat_part is not null then ' and ' else '' end
+                || coalesce(csat_part, '')"
+        ) }}
     from breaches
 )
 
