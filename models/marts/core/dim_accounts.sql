@@ -46,7 +46,7 @@ current_stage as (
 ),
 
 as_of as (
-    select * from {{ ref('int_accounts__as_of') }}
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 contact_accounts as (
