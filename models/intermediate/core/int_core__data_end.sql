@@ -12,6 +12,23 @@
   without a single event (header-only files) have their data end at 1970-01-01, so every
   "as of" is defined and every window is empty. One row.
 -#}
+{#- (import CTE, event time column, filter) of every event time that counts -#}
+{%- set event_columns = [
+    ('messages', 'sent_at', none),
+    ('email_events', 'occurred_at', none),
+    ('tickets', 'created_at', none),
+    ('tickets', 'updated_at', none),
+    ('ticket_comments', 'created_at', 'not is_deleted'),
+    ('tasks', 'created_at', 'not is_deleted'),
+    ('tasks', 'completed_at', 'not is_deleted'),
+    ('invoices', 'created_at', none),
+    ('charges', 'created_at', none),
+    ('subscriptions', 'created_at', none),
+    ('subscriptions', 'started_at', none),
+    ('subscriptions', 'canceled_at', none),
+    ('subscriptions', 'ended_at', none),
+] %}
+
 with
 
 messages as (
@@ -47,34 +64,12 @@ subscriptions as (
 ),
 
 event_times as (
-    select max(sent_at) as event_at from messages
-    union all
-    select max(occurred_at) as event_at from email_events
-    union all
-    select max(created_at) as event_at from tickets
-    union all
-    select max(updated_at) as event_at from tickets
-    union all
-    select max(created_at) as event_at from ticket_comments
-    where not is_deleted
-    union all
-    select max(created_at) as event_at from tasks
-    where not is_deleted
-    union all
-    select max(completed_at) as event_at from tasks
-    where not is_deleted
-    union all
-    select max(created_at) as event_at from invoices
-    union all
-    select max(created_at) as event_at from charges
-    union all
-    select max(created_at) as event_at from subscriptions
-    union all
-    select max(started_at) as event_at from subscriptions
-    union all
-    select max(canceled_at) as event_at from subscriptions
-    union all
-    select max(ended_at) as event_at from subscriptions
+    {% for relation, column, condition in event_columns %}
+        select max({{ column }}) as event_at
+        from {{ relation }}
+        where {{ condition or 'true' }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 data_end as (
