@@ -49,3 +49,47 @@
     end
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+  The rows of int_accounts__daily_spine (a CTE named `spine` in the calling model) with,
+  per measure, the sum of the day's deltas from `deltas` (a relation of account_id,
+  delta_date, measure, delta: one row per change of a measure on a day); 0 on days
+  without a change. Deltas dated before an account's spine starts (history cap) land on
+  its first day. A running or windowed sum over these rows gives each day's state.
+-#}
+{% macro journey_spine_deltas(deltas, measures) -%}
+    select
+        spine.account_id,
+        spine.state_date,
+        spine.day_number,
+        spine.data_end_date
+        {%- for measure in measures %},
+        coalesce(daily_deltas.{{ measure }}, 0) as {{ measure }}
+        {%- endfor %}
+    from spine
+    left join (
+        select
+            clamped.account_id,
+            clamped.delta_date
+            {%- for measure in measures %},
+            sum(case when clamped.measure = '{{ measure }}' then clamped.delta else 0 end) as {{ measure }}
+            {%- endfor %}
+        from (
+            select
+                deltas.account_id,
+                case
+                    when deltas.delta_date < account_starts.state_date then account_starts.state_date
+                    else deltas.delta_date
+                end as delta_date,
+                deltas.measure,
+                deltas.delta
+            from {{ deltas }} as deltas
+            inner join spine as account_starts
+                on deltas.account_id = account_starts.account_id and account_starts.day_number = 0
+            where deltas.delta_date is not null
+        ) as clamped
+        group by clamped.account_id, clamped.delta_date
+    ) as daily_deltas
+        on spine.account_id = daily_deltas.account_id and spine.state_date = daily_deltas.delta_date
+{%- endmacro %}

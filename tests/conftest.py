@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -62,3 +63,22 @@ SMALL_LAYOUTS = pytest.mark.parametrize(
 @pytest.fixture
 def small_layout(request) -> Warehouse:
     return request.getfixturevalue(request.param)
+
+
+# The data's end (int_core__data_end), brute force: the latest event time of any system.
+_DATA_END_TIMES = (
+    "select max(sent_at) from int_communications__messages",
+    "select max(occurred_at) from stg_hubspot__email_events",
+    "select max(created_at), max(updated_at) from stg_zendesk__tickets",
+    "select max(created_at) from stg_zendesk__ticket_comments where not is_deleted",
+    "select max(created_at), max(completed_at) from stg_salesforce__tasks where not is_deleted",
+    "select max(created_at) from stg_stripe__invoices",
+    "select max(created_at) from stg_stripe__charges",
+    "select max(created_at), max(started_at), max(canceled_at), max(ended_at)"
+    " from stg_stripe__subscriptions",
+)
+
+
+def data_end(warehouse: Warehouse) -> datetime:
+    times = [time for sql in _DATA_END_TIMES for time in warehouse.query(sql)[0] if time]
+    return max(times, default=datetime(1970, 1, 1))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import data_end
 
 TEAMS = ["marketing", "customer_success", "account_management", "sales", "support", "billing"]
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -41,10 +42,7 @@ def _as_of(warehouse) -> datetime:
     (as_of,) = {
         row[0] for row in warehouse.query("select distinct activity_as_of_at from dim_contacts")
     }
-    latest = warehouse.query(
-        "select greatest((select max(sent_at) from fct_communications),"
-        " (select max(occurred_at) from int_engagement__events))"
-    )[0][0]
+    latest = data_end(warehouse)
     assert as_of == latest, "as_of is the latest timestamp in the data, not the clock"
     return as_of
 

@@ -6,14 +6,12 @@ import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from conftest import data_end
+
 
 def _data_end(warehouse) -> datetime:
-    values = warehouse.query(
-        "select max(created_at), max(first_reply_at), max(solved_at) from int_support__tickets"
-    )[0] + warehouse.query(
-        "select max(created_at), max(completed_at) from stg_salesforce__tasks where not is_deleted"
-    )[0]
-    return max(value for value in values if value is not None)
+    """The service-level clocks run to the data's end, the one "as of" of the warehouse."""
+    return data_end(warehouse)
 
 
 def test_sla_breaches_match_brute_force(demo_warehouse):

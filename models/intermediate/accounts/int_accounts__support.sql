@@ -8,7 +8,7 @@
 with
 
 as_of as (
-    select * from {{ ref('int_accounts__as_of') }}
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 tickets as (

@@ -14,7 +14,7 @@ event_types as (
 ),
 
 as_of as (
-    select * from {{ ref('int_engagement__as_of') }}
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 contact_clusters as (

@@ -2,10 +2,10 @@
   One row per (account, day) from the account's first activity to the data's end. First
   activity = the earliest of: a source record created (CRM account, Stripe customer, Zendesk
   organization), a subscription start, a ticket, an outbound message. The data's end is the
-  last day with an observed event (messages, HubSpot events, tickets, invoices,
-  subscription starts and ends): never the wall clock, so rebuilding the same exports gives
-  the same history. History is capped at var journey_max_history_days before the end.
-  The spine is dense (no missing day), so row-based windows over it are day windows.
+  day of the latest observed event (int_core__data_end): never the wall clock, so
+  rebuilding the same exports gives the same history. History is capped at var
+  journey_max_history_days before the end. The spine is dense (no missing day), so
+  row-based windows over it are day windows.
 -#}
 {%- set max_days = var('journey_max_history_days', 3650) %}
 
@@ -23,10 +23,6 @@ subscriptions as (
     select * from {{ ref('stg_stripe__subscriptions') }}
 ),
 
-invoices as (
-    select * from {{ ref('stg_stripe__invoices') }}
-),
-
 tickets as (
     select * from {{ ref('int_support__tickets') }}
 ),
@@ -35,27 +31,8 @@ communications as (
     select * from {{ ref('int_core__messages') }}
 ),
 
-email_events as (
-    select * from {{ ref('stg_hubspot__email_events') }}
-),
-
-observed_events as (
-    select max(sent_at) as observed_at from communications
-    union all
-    select max(occurred_at) as observed_at from email_events
-    union all
-    select max(created_at) as observed_at from tickets
-    union all
-    select max(created_at) as observed_at from invoices
-    union all
-    select max(started_at) as observed_at from subscriptions
-    union all
-    select max(ended_at) as observed_at from subscriptions
-),
-
 data_end as (
-    select cast(max(observed_at) as date) as data_end_date
-    from observed_events
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 activity as (

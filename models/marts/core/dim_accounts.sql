@@ -40,7 +40,7 @@ current_stage as (
 ),
 
 as_of as (
-    select * from {{ ref('int_accounts__as_of') }}
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 final as (

@@ -1,8 +1,8 @@
 {#-
   One row per live CRM task with its time to action (created -> completed), the owner's
   team (CRM role, seed crm_role_teams) and the account with its ARR. A task is open while
-  it has no completion time; open tasks show their age as of data_end_at (the latest
-  timestamp in the support and CRM task data, as in fct_ticket_service_levels).
+  it has no completion time; open tasks show their age as of data_end_at (the data's
+  end, int_core__data_end, as in fct_ticket_service_levels).
 -#}
 with
 
@@ -19,7 +19,7 @@ accounts as (
 ),
 
 data_end as (
-    select * from {{ ref('int_service__data_end') }}
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 crm_user_teams as (

@@ -7,9 +7,9 @@
     stops at solved_at, else runs to data_end_at.
   - Breached when the clock stopped (or still runs at data_end_at) strictly after
     created_at + target. Open tickets past their target are breached as of data_end_at.
-  - data_end_at = the latest timestamp in the support and CRM task data (ticket created,
-    first reply, solved; task created, completed), not the wall clock, so rebuilds of
-    the same data agree.
+  - data_end_at = the data's end (int_core__data_end: the latest timestamp of an event
+    seen in the loaded data, the one "as of" of the warehouse), not the wall clock, so
+    rebuilds of the same data agree.
   - Teammate = the assignee; a Zendesk agent is matched to their CRM user by email (their
     team is the CRM role's, seed crm_role_teams); unassigned tickets take their group's
     team (the team most of the group's assigned tickets sit with).
@@ -37,7 +37,7 @@ sla_targets as (
 ),
 
 data_end as (
-    select * from {{ ref('int_service__data_end') }}
+    select * from {{ ref('int_core__data_end') }}
 ),
 
 crm_user_teams as (
