@@ -35,10 +35,12 @@ from clearinghouse.synth.parameters import (
     COMPANY_DOMAIN,
     GHOST,
     LAUNCH,
+    LOCAL_SEND_HOURS,
     NEWSLETTER,
     NURTURE,
     PLAN_MONTHLY_USD,
     PLANS,
+    SEND_BY_TIME_ZONE_SHARE,
 )
 from clearinghouse.synth.state import Campaigns, Company
 from clearinghouse.synth.variants import synced_micros
@@ -197,7 +199,8 @@ def simulate_prices(company: Company, rng: np.random.Generator) -> None:
 def simulate_campaigns(company: Company, rng: np.random.Generator) -> None:
     """The marketing calendar: a newsletter every Tuesday 14:00 UTC (15% A/B tests), 8
     product launches of 2-3 waves, 5 nurture steps (automated, sent per contact) and 2
-    ghost campaigns whose sends exist but which are missing from the campaign export."""
+    ghost campaigns whose sends exist but which are missing from the campaign export.
+    ``SEND_BY_TIME_ZONE_SHARE`` of them are sent by time zone (at a local business hour)."""
     window_start, end = company.window_start, company.end
     first_tuesday = (window_start + ((1 - ((window_start // DAY + 3) % 7)) % 7) * DAY
                      + 14 * HOUR)
@@ -241,7 +244,10 @@ def simulate_campaigns(company: Company, rng: np.random.Generator) -> None:
         id=int_ids(4_100_000_000, 0, n, 2_713) + rng.integers(0, 2_000, n),
         kind=kind, scheduled_at=scheduled_at, is_ab_test=is_ab_test,
         name=np.array(names, dtype=object), subject=np.array(subjects, dtype=object),
-        content_id=int_ids(55_000_000_000, 0, n, 977), sends=np.zeros(n, dtype=np.int64))
+        content_id=int_ids(55_000_000_000, 0, n, 977),
+        in_local_time=rng.random(n) < SEND_BY_TIME_ZONE_SHARE,
+        local_hour=rng.integers(LOCAL_SEND_HOURS[0], LOCAL_SEND_HOURS[1] + 1, n),
+        sends=np.zeros(n, dtype=np.int64))
 
 
 def write_campaigns(company: Company, rng: np.random.Generator) -> None:

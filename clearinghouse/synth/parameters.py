@@ -38,6 +38,12 @@ EMAIL_VARIANTS = {
 # Campaign kinds (``Campaigns.kind``)
 NEWSLETTER, LAUNCH, NURTURE, GHOST = 0, 1, 2, 3
 NURTURE_STEP_DAYS = np.array([1, 3, 7, 12, 20])  # days after sign-up of the 5 nurture emails
+# HubSpot's "send by time zone": this share of campaigns (any kind) is delivered at a business
+# hour on each recipient's own wall clock (their account country's zone) instead of at one UTC
+# moment. The others keep one UTC moment (batch) or the workflow's clock (nurture), so
+# recipients far from it still get mail at night: quiet-hours violations come from those.
+SEND_BY_TIME_ZONE_SHARE = 0.5
+LOCAL_SEND_HOURS = (9, 15)  # a local-time campaign goes out from h:00 local, h in 9..15, + 0-2 h
 
 # Salesforce task kinds (``Tasks.kind``), their subject lists in ``words.TASK_SUBJECTS``
 TASK_KINDS = ["checkin", "qbr", "renewal", "upsell", "billing", "marketing", "other"]

@@ -30,7 +30,9 @@ from clearinghouse.synth.parameters import (
     CHUNK_ACCOUNTS,
     FATIGUE,
     LEAK_SHARE,
+    LOCAL_SEND_HOURS,
     SCALES,
+    SEND_BY_TIME_ZONE_SHARE,
     WINDOW_DAYS,
 )
 from clearinghouse.synth.people import simulate_people
@@ -157,7 +159,10 @@ def generate(out: str | Path = "data/raw", truth: str | Path = "data/truth",
     write_campaigns(company, generators["write_campaigns"])
     counts = company.writer.close()
     company.truth.close()
-    params = {"fatigue": fatigue_parameters(), "seed": seed, "scale": scale,
+    params = {"fatigue": fatigue_parameters(),
+              "send_by_time_zone": {"share_of_campaigns": SEND_BY_TIME_ZONE_SHARE,
+                                    "local_send_hours": list(LOCAL_SEND_HOURS)},
+              "seed": seed, "scale": scale,
               "end_date": end_date, "accounts": n_accounts,
               "outbound_messages": company.messages}
     if profile != "full" or chosen != parse_systems(None):  # defaults: unchanged file

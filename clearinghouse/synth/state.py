@@ -100,6 +100,8 @@ class Campaigns:
     name: np.ndarray
     subject: np.ndarray
     content_id: np.ndarray
+    in_local_time: np.ndarray  # sent by time zone (SEND_BY_TIME_ZONE_SHARE of campaigns)
+    local_hour: np.ndarray  # their local send hour (LOCAL_SEND_HOURS)
     sends: np.ndarray  # SENT events so far (filled in by the chunks)
 
 
