@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from clearinghouse.synth.common import RawWriter
+from clearinghouse.synth.parameters import AGENT_REPLY
 from clearinghouse.synth.sampling import GroupIndex
 
 # The stages of one chunk, in the order they run. Each gets the child generator at its
@@ -293,7 +294,7 @@ class Support:
     @property
     def replies(self) -> np.ndarray:
         """Public agent replies: outbound messages."""
-        return self.comment_kind == 1
+        return self.comment_kind == AGENT_REPLY
 
 
 @dataclass
