@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 
 from clearinghouse.build import build
-from clearinghouse.generate import generate
 from clearinghouse.raw_schema import RAW_TABLES
+from clearinghouse.synth import generate
 
 COMPILED = Path("compiled/clearinghouse/models/intermediate/governance")
 COMPILED = COMPILED / "int_policy__rolling_caps.sql"

@@ -12,8 +12,13 @@ from clearinghouse.paths import PROJECT_ROOT, raw_path, warehouse_path
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from clearinghouse.gen_profiles import parse_systems
-    from clearinghouse.generate import generate
+    try:
+        from clearinghouse.synth import generate
+        from clearinghouse.synth.profiles import parse_systems
+    except ModuleNotFoundError as error:  # numpy, pyarrow, tqdm: the [demo] extra
+        print(f"clearinghouse generate needs the demo extra ({error.name} is missing): "
+              "pip install 'clearinghouse[demo]'", file=sys.stderr)
+        return 2
 
     try:
         systems = parse_systems(args.systems)

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from clearinghouse.build import build
-from clearinghouse.generate import generate
+from clearinghouse.synth import generate
 
 
 @dataclass(frozen=True)

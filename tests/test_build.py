@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build
-from clearinghouse.generate import generate
+from clearinghouse.synth import generate
 
 # one contact-like table per system: file -> (id column, deleted-flag column, which rows)
 DRIFTED = {

@@ -13,10 +13,10 @@ import pytest
 
 from clearinghouse.cli import main
 from clearinghouse.contract import load_contract
-from clearinghouse.gen_profiles import pascal
-from clearinghouse.generate import generate
 from clearinghouse.paths import PROJECT_ROOT
 from clearinghouse.raw_schema import ACCOUNT_LIKE, CONTACT_LIKE, RAW_TABLES
+from clearinghouse.synth import generate
+from clearinghouse.synth.profiles import pascal
 
 
 @pytest.fixture(scope="module")

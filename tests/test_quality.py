@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from clearinghouse.contract import load_contract
-from clearinghouse.generate import generate
 from clearinghouse.quality import (
     BOOLEAN_COLUMNS,
     EMAIL_COLUMNS,
@@ -22,6 +21,7 @@ from clearinghouse.quality import (
     format_markdown,
     format_report,
 )
+from clearinghouse.synth import generate
 
 CONTRACT = load_contract()
 ALL_TABLES = [t.key for system in CONTRACT.values() for t in system.tables.values()]

@@ -22,8 +22,8 @@ from variant_builds import build_many
 from clearinghouse.build import BuildError, Gate, GateError, build
 from clearinghouse.cli import main
 from clearinghouse.contract import load_contract
-from clearinghouse.generate import generate
 from clearinghouse.inspection import inspect_raw
+from clearinghouse.synth import generate
 
 SYSTEMS = ("salesforce", "stripe", "hubspot", "zendesk")
 SUBSETS = [(s,) for s in SYSTEMS] + [tuple(x for x in SYSTEMS if x != s) for s in SYSTEMS]

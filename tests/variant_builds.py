@@ -13,7 +13,7 @@ def build_one(root: str, generate_args: dict, accept_shrink: bool = False) -> st
     """Generate the demo company (seed 7) with generate_args into root/raw and build it;
     return the warehouse path, or raise with the build's message."""
     from clearinghouse.build import Gate, build
-    from clearinghouse.generate import generate
+    from clearinghouse.synth import generate
 
     base = Path(root)
     raw, db = base / "raw", base / "warehouse.duckdb"

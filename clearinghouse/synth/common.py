@@ -52,10 +52,10 @@ def _fmt_subset(ts: np.ndarray, code: int, rng: np.random.Generator) -> pa.Array
     if code == EPOCH_MS:
         return pa.array(ts * 1000).cast(pa.string())
     if code == OFFSET:
-        oi = rng.integers(0, len(OFFSETS_MIN), size=len(ts))
-        local = pa.array(ts + OFFSETS_MIN[oi] * 60).cast(pa.timestamp("s"))
+        offset_index = rng.integers(0, len(OFFSETS_MIN), size=len(ts))
+        local = pa.array(ts + OFFSETS_MIN[offset_index] * 60).cast(pa.timestamp("s"))
         body = pc.strftime(local, "%Y-%m-%dT%H:%M:%S")
-        return pc.binary_join_element_wise(body, pick(_OFFSET_STR, oi), "")
+        return pc.binary_join_element_wise(body, pick(_OFFSET_STR, offset_index), "")
     t = pa.array(ts).cast(pa.timestamp("s"))
     if code == NAIVE:
         return pc.strftime(t, "%Y-%m-%d %H:%M:%S")
@@ -188,11 +188,11 @@ def group_rank(*keys: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     order = np.lexsort(tuple(reversed((*keys, np.arange(n)))))
-    sk = [k[order] for k in keys]
+    sorted_keys = [key[order] for key in keys]
     new = np.ones(n, dtype=bool)
     new[1:] = False
-    for k in sk:
-        new[1:] |= k[1:] != k[:-1]
+    for key in sorted_keys:
+        new[1:] |= key[1:] != key[:-1]
     starts = np.flatnonzero(new)
     grp = np.cumsum(new) - 1
     rank_sorted = np.arange(n) - starts[grp]
@@ -214,7 +214,7 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class RawWriter:
     """Appends chunks to ``<out>/<system>/<table>.<fmt>`` with exactly the contract columns.
 
-    ``profile`` (see ``clearinghouse.gen_profiles``) turns each chunk into the files of its
+    ``profile`` (see ``clearinghouse.synth.profiles``) turns each chunk into the files of its
     layout (default: written as is); only tables of ``systems`` (default: all) are written."""
 
     def __init__(self, out: Path, fmt: str, tables: dict[str, dict[str, list[str]]],
@@ -252,11 +252,11 @@ class RawWriter:
 
     def write(self, key: str, table: pa.Table) -> None:
         for out_key, part in self._outputs(key, table):
-            w = self._open(out_key, part.column_names)
+            writer = self._open(out_key, part.column_names)
             if part.num_rows:
                 if part.schema != self.schemas[out_key]:
                     part = part.cast(self.schemas[out_key])
-                w.write_table(part)
+                writer.write_table(part)
                 self.counts[out_key] += part.num_rows
 
     def build(self, key: str, cols: dict[str, pa.Array], n: int) -> pa.Table:
@@ -286,8 +286,8 @@ class RawWriter:
                            else self.profile.outputs(key, columns))
                 for out_key, out_columns in outputs.items():
                     self._open(out_key, out_columns)
-        for w in self.writers.values():
-            w.close()
+        for writer in self.writers.values():
+            writer.close()
         return {k: self.counts[k] for k in sorted(self.counts)}
 
 

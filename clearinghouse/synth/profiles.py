@@ -27,7 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clearinghouse.contract import SYSTEMS, load_contract
-from clearinghouse.gen_common import (
+from clearinghouse.paths import PROJECT_ROOT
+from clearinghouse.raw_schema import RAW_TABLES
+from clearinghouse.synth.common import (
     DAY,
     HOUR,
     NULL_TS,
@@ -40,8 +42,6 @@ from clearinghouse.gen_common import (
     pick,
     where,
 )
-from clearinghouse.paths import PROJECT_ROOT
-from clearinghouse.raw_schema import RAW_TABLES
 
 PROFILES = ("full", "minimal", "legacy")
 TIME_ZONE_SEED = PROJECT_ROOT / "seeds" / "zendesk_time_zones.csv"
@@ -171,15 +171,15 @@ def _synced_to_us(values: pa.Array) -> np.ndarray:
 
 def _epoch_seconds(values: pa.Array) -> np.ndarray:
     """Epoch seconds of timestamps in any generator format (``NULL_TS`` when null)."""
-    s = pc.fill_null(values.cast(pa.string()), "")
-    digits = pc.match_substring_regex(s, r"^\d+$")
-    num = pc.if_else(digits, s, pa.scalar(None, pa.string())).cast(pa.int64())
-    num = pc.if_else(pc.greater_equal(pc.utf8_length(s), 13), pc.divide(num, 1000), num)
-    text = pc.replace_substring(pc.utf8_slice_codeunits(s, 0, 19), "T", " ")
+    raw = pc.fill_null(values.cast(pa.string()), "")
+    digits = pc.match_substring_regex(raw, r"^\d+$")
+    num = pc.if_else(digits, raw, pa.scalar(None, pa.string())).cast(pa.int64())
+    num = pc.if_else(pc.greater_equal(pc.utf8_length(raw), 13), pc.divide(num, 1000), num)
+    text = pc.replace_substring(pc.utf8_slice_codeunits(raw, 0, 19), "T", " ")
     local = pc.strptime(pc.if_else(digits, pa.scalar(None, pa.string()), text),
                         "%Y-%m-%d %H:%M:%S", "s", error_is_null=True).cast(pa.int64())
-    has_off = pc.match_substring_regex(s, r"[+-]\d\d:\d\d$")
-    tail = pc.if_else(has_off, pc.utf8_slice_codeunits(s, -6), "+00:00")
+    has_off = pc.match_substring_regex(raw, r"[+-]\d\d:\d\d$")
+    tail = pc.if_else(has_off, pc.utf8_slice_codeunits(raw, -6), "+00:00")
     off = (pc.utf8_slice_codeunits(tail, 1, 3).cast(pa.int64()).to_numpy() * HOUR
            + pc.utf8_slice_codeunits(tail, 4, 6).cast(pa.int64()).to_numpy() * 60)
     off = np.where(pc.starts_with(tail, "-").to_numpy(zero_copy_only=False), -off, off)
@@ -192,13 +192,13 @@ def _epoch_seconds(values: pa.Array) -> np.ndarray:
 def _stripe_subscription_history(table: pa.Table, rng: np.random.Generator) -> Chunk:
     """One row per version; ~30% of subscriptions get an earlier (trialing / incomplete)
     version; ``_fivetran_active`` / ``_fivetran_start`` / ``_fivetran_end`` per version."""
-    t = _unique_rows(table, ["id", "_fivetran_synced"])
-    synced = _synced_to_us(_col(t, "_fivetran_synced"))
-    codes = _codes(_col(t, "id"))
+    versions = _unique_rows(table, ["id", "_fivetran_synced"])
+    synced = _synced_to_us(_col(versions, "_fivetran_synced"))
+    codes = _codes(_col(versions, "id"))
     first = np.flatnonzero(group_rank(codes, synced) == 0)  # each id's earliest version
     chosen = first[rng.random(len(first)) < 0.3]
     n = len(chosen)
-    early = t.take(pa.array(chosen, pa.int64()))
+    early = versions.take(pa.array(chosen, pa.int64()))
     trial = pc.is_valid(_col(early, "trial_start")).to_numpy(zero_copy_only=False)
     created = _epoch_seconds(_col(early, "created"))
     created = np.where(created == NULL_TS, synced[chosen] // 1_000_000 - 30 * DAY, created)
@@ -210,7 +210,7 @@ def _stripe_subscription_history(table: pa.Table, rng: np.random.Generator) -> C
         early = _set(early, name, pa.nulls(n, pa.string()))
     early = _set(early, "cancel_at_period_end", fmt_bool(np.zeros(n, bool), rng))
     early = _set(early, "_fivetran_synced", fmt_synced(early_us))
-    t = pa.concat_tables([t, early])
+    versions = pa.concat_tables([versions, early])
     synced = np.concatenate([synced, early_us])
     codes = np.concatenate([codes, codes[chosen]])
     # versions of one id ordered by sync time: each ends where the next starts
@@ -219,10 +219,10 @@ def _stripe_subscription_history(table: pa.Table, rng: np.random.Generator) -> C
     same = codes[order][1:] == codes[order][:-1]
     nxt[order[:-1][same]] = order[1:][same]
     active = nxt < 0
-    start = _col(t, "_fivetran_synced")
+    start = _col(versions, "_fivetran_synced")
     end = where(active, ACTIVE_END, start.take(pa.array(np.maximum(nxt, 0))))
-    cols = [c for c in t.column_names if c != "_fivetran_synced"]
-    out = t.select(cols)
+    cols = [c for c in versions.column_names if c != "_fivetran_synced"]
+    out = versions.select(cols)
     for name, values in (("_fivetran_active", fmt_bool(active, rng)), ("_fivetran_start", start),
                          ("_fivetran_end", end), ("_fivetran_synced", start)):
         out = out.append_column(name, values)
@@ -312,9 +312,9 @@ def _event_details(event_type: str, ids: pa.Array, rng: np.random.Generator) -> 
     """Type-specific columns of a per-type event table (plausible values, some null)."""
     n = len(ids)
     if event_type in ("OPEN", "CLICK"):
-        b = rng.integers(0, len(_BROWSERS), n)
-        browser = null_where(pick(_BROWSERS, b), rng.random(n) < 0.1)
-        agent = null_where(pick(_USER_AGENTS, b), rng.random(n) < 0.1)
+        browser_index = rng.integers(0, len(_BROWSERS), n)
+        browser = null_where(pick(_BROWSERS, browser_index), rng.random(n) < 0.1)
+        agent = null_where(pick(_USER_AGENTS, browser_index), rng.random(n) < 0.1)
         if event_type == "CLICK":
             return {"url": pick(_URLS, rng.integers(0, len(_URLS), n)), "browser": browser,
                     "user_agent": agent}
@@ -325,8 +325,8 @@ def _event_details(event_type: str, ids: pa.Array, rng: np.random.Generator) -> 
                                  rng.integers(0, 3, n)),
                 "smtp_id": cat("<", ids, ".hs@mail.lumenary.io>")}
     if event_type == "BOUNCE":
-        k = rng.integers(0, len(_BOUNCES), n)
-        return {name: pa.array([b[i] for b in _BOUNCES], pa.string()).take(pa.array(k))
+        which = rng.integers(0, len(_BOUNCES), n)
+        return {name: pa.array([b[i] for b in _BOUNCES], pa.string()).take(pa.array(which))
                 for i, name in enumerate(("category", "response", "status"))}
     return {}
 
