@@ -4,10 +4,11 @@
   built once (int_policy__counted_messages, rule_counts_message), and every rule model ends
   with the same violation columns (policy_violation_columns). A RANGE frame needs a
   constant offset, so a windowed model builds one window per distinct window size of its
-  active rules, read from int_policy__rules at compile time (policy_window_sizes). Before
-  the relations exist (parsing, linting, a fresh database) and in dbt unit tests (where a
-  ref is a fixture CTE) nothing can be read: sizes come from the var
-  `policy_<column>_sizes` (set by the generated unit tests) or the default, and checks pass.
+  active rules, read from int_policy__rules at compile time (policy_window_sizes, through
+  read_seed). A dbt unit test's ref is a fixture CTE, so the generated unit tests name
+  their fixture rules' sizes in the var `policy_<column>_sizes`, which then wins. Before
+  the relations exist (parsing, linting, a fresh database) sizes are the default and the
+  rule checks pass.
 -#}
 
 {#-
@@ -16,12 +17,17 @@
   calling model must `-- depends_on: ref('int_policy__rules')`.
 -#}
 {% macro policy_window_sizes(column, rule_type, condition='true', default=[7]) -%}
+    {#- a unit test sets the sizes of its fixture rules; its ref is a CTE, not the model -#}
+    {% set given = var('policy_' ~ column ~ '_sizes', none) %}
+    {% if given is not none %}
+        {{ return(given) }}
+    {% endif %}
     {% set rows = read_seed(
         'int_policy__rules', [column],
         where="rule_type = '" ~ rule_type ~ "' and " ~ column ~ " is not null and (" ~ condition ~ ")"
     ) %}
     {% if rows is none %}
-        {{ return(var('policy_' ~ column ~ '_sizes', default)) }}
+        {{ return(default) }}
     {% endif %}
     {% set sizes = rows | map(attribute=column) | map('int') | unique | sort | list %}
     {{ return(sizes if sizes | length > 0 else default) }}
