@@ -60,8 +60,8 @@ MODEL_INPUTS = {
     "int_policy__collisions": ("int_policy__rules",),
 }
 CASE_TABLES = {
-    "int_core__messages": "messages", "int_core__contacts": "contacts", "int_core__accounts": "accounts",
-    "int_support__tickets": "tickets",
+    "int_core__messages": "messages", "int_core__contacts": "contacts",
+    "int_core__accounts": "accounts", "int_support__tickets": "tickets",
 }
 
 
