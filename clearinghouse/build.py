@@ -235,9 +235,12 @@ def build(
     target_path: Path | None = None,
     quiet: bool = False,
     gate: Gate | None = None,
+    exclude: str | None = None,
 ) -> BuildResult:
     """Inspect the raw exports, `dbt build` into a fresh file, pass the build gate, and
-    atomically swap the file over db_path. Any failure leaves db_path as it was."""
+    atomically swap the file over db_path. Any failure leaves db_path as it was.
+    exclude: a dbt selection left out (e.g. "test_type:unit": the unit tests do not read
+    the exports, so a build of many variants of the same project runs them once)."""
     gate = gate or Gate()
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
@@ -250,6 +253,7 @@ def build(
     started = time.perf_counter()
     # a partial build runs only the tests whose parents are all selected
     args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
+    args += ["--exclude", exclude] if exclude else []
     try:
         results = run_dbt(args, fresh, raw, fmt, target_path, quiet, inspection)
         _checkpoint(fresh)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from variant_builds import UNIT_TESTS
 
 from clearinghouse.build import build
 from clearinghouse.synth import generate
@@ -25,19 +26,19 @@ class Warehouse:
 
 
 def _make(root: Path, scale: str, seed: int, profile: str = "full",
-          fmt: str = "csv") -> Warehouse:
+          fmt: str = "csv", unit_tests: bool = False) -> Warehouse:
     warehouse = Warehouse(raw=root / "raw", truth=root / "truth", db=root / "warehouse.duckdb")
     generate(out=warehouse.raw, truth=warehouse.truth, scale=scale, seed=seed, fmt=fmt,
              profile=profile, progress=False)
     build(db_path=warehouse.db, raw=warehouse.raw, fmt=fmt, target_path=root / "target",
-          quiet=True)
+          quiet=True, exclude=None if unit_tests else UNIT_TESTS)
     return warehouse
 
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory) -> Warehouse:
     """Demo-scale exports (seed 7) and the warehouse built from them."""
-    return _make(tmp_path_factory.mktemp("demo"), "demo", 7)
+    return _make(tmp_path_factory.mktemp("demo"), "demo", 7, unit_tests=True)
 
 
 @pytest.fixture(scope="session")

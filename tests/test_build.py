@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from variant_builds import UNIT_TESTS
 
 from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build
 from clearinghouse.synth import generate
@@ -66,7 +67,8 @@ def test_build_survives_drift_and_swaps_atomically(demo_warehouse, tmp_path):
     reader = duckdb.connect(str(served), read_only=True)  # the dashboard, mid-read
     before = reader.execute("select count(*) from dim_contacts").fetchone()[0]
 
-    build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
+    build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True,
+          exclude=UNIT_TESTS)
 
     # the open reader still sees the file it opened
     assert reader.execute("select count(*) from dim_contacts").fetchone()[0] == before
@@ -115,7 +117,8 @@ def test_parquet_exports_build_the_same_warehouse(demo_warehouse, tmp_path):
     generate(out=raw, truth=tmp_path / "truth", scale="demo", seed=7, fmt="parquet",
              progress=False)
     db = tmp_path / "parquet.duckdb"
-    build(db_path=db, raw=raw, fmt="parquet", target_path=tmp_path / "target", quiet=True)
+    build(db_path=db, raw=raw, fmt="parquet", target_path=tmp_path / "target", quiet=True,
+          exclude=UNIT_TESTS)
     tables = ["dim_accounts", "dim_contacts", "fct_communications", "fct_cadence_violations"]
     with duckdb.connect(str(db), read_only=True) as connection:
         parquet_counts = [connection.execute(f"select count(*) from {t}").fetchone()[0]

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from variant_builds import UNIT_TESTS
 
 from clearinghouse import corpus
 from clearinghouse.build import BuildError, Gate, GateError, build
@@ -75,7 +76,7 @@ def _selected_build(raw: Path, root: Path, models: list[str], **gate) -> Path:
     select = " ".join(f"+{model}" for model in sorted({*BASE_MODELS, *models}))
     with _cautious():
         build(db_path=db, raw=raw, target_path=root / "target", quiet=True, select=select,
-              gate=Gate(quality=False, **gate))
+              gate=Gate(quality=False, **gate), exclude=UNIT_TESTS)
     return db
 
 
@@ -215,7 +216,8 @@ def _check_error(raw: Path, expected: corpus.Expected, served: tuple[Path, str],
     target = tmp_path / "target"
     gate = Gate(quality=False) if expected.full_build else Gate()
     with pytest.raises(BuildError) as raised:
-        build(db_path=path, raw=raw, target_path=target, quiet=True, gate=gate)
+        build(db_path=path, raw=raw, target_path=target, quiet=True, gate=gate,
+              exclude=UNIT_TESTS)
     assert type(raised.value) is {"BuildError": BuildError, "GateError": GateError}[
         expected.error], str(raised.value)
     # "Line: 12" and "line 12" alike
@@ -312,7 +314,7 @@ def test_case(name, cases, served, tmp_path):
     elif expected.same_marts:
         db = tmp_path / "warehouse.duckdb"
         build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True,
-              gate=Gate(quality=False))
+              gate=Gate(quality=False), exclude=UNIT_TESTS)
         _check_loads(db, expected, cases, set(cases.changed[name]))
         _check_marts_equal(db, cases.baseline)
     else:

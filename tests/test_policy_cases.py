@@ -64,3 +64,19 @@ def test_every_rule_type_and_model_has_cases_with_violations(rule_type):
             if rule["rule_type"] == rule_type and rule["rule_id"] in checked_rule_ids(case):
                 covered.add(model_of(rule))
     assert covered == set(RULE_TYPES[rule_type].models)
+
+
+def test_cases_pass_as_dbt_unit_tests_in_the_demo_build(demo_warehouse):
+    """The SQL side of the same cases: every generated unit test ran, and passed, in the
+    demo warehouse's `dbt build` (the other builds of the session leave unit tests out)."""
+    import json
+
+    import yaml
+
+    generated = {test["name"] for test in
+                 yaml.safe_load(UNIT_TESTS_PATH.read_text())["unit_tests"]}
+    results = json.loads((demo_warehouse.db.parent / "target" / "run_results.json").read_text())
+    ran = {result["unique_id"].rsplit(".", 1)[-1]: result["status"]
+           for result in results["results"] if result["unique_id"].startswith("unit_test.")}
+    assert generated and generated <= set(ran), sorted(generated - set(ran))
+    assert {name: ran[name] for name in generated} == dict.fromkeys(generated, "pass")
