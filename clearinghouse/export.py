@@ -6,7 +6,9 @@ contacts (dim_contacts) and account facts (dim_accounts). Each contact becomes o
 message (team marketing, category promotional, channel email) at the send time and goes
 through the pre-send check's decision (clearinghouse.presend.decide, the evaluator of
 clearinghouse.policy) against the history; contacts with no email are suppressed
-(`no_email`) before the policy is asked. The planned message to contact C is named
+(`no_email`) before the policy is asked; an opted-out contact is always suppressed, by the
+policy's opted_out_send rule or, when the policy has none that counts the message, by the
+built-in `opt_out_floor` rule (same evaluator). The planned message to contact C is named
 `export:C` (in the evidence of suppressed.csv). Output in out_dir:
 
 - contacts.csv | contacts.parquet   the allowed contacts, with what marketing needs
@@ -38,12 +40,22 @@ import pandas as pd
 from clearinghouse.brief import write_brief
 from clearinghouse.parsing import parse_timestamp
 from clearinghouse.paths import warehouse_path
-from clearinghouse.policy import Ledger, _zone, load_context, load_history, load_rules
+from clearinghouse.policy import (
+    Ledger,
+    Message,
+    Rule,
+    _zone,
+    load_context,
+    load_history,
+    load_rules,
+)
 from clearinghouse.presend import (
     _load_reference,
+    _message,
     _owners_to_notify,
     add_earliest_allowed,
     decide,
+    evidence,
 )
 from clearinghouse.safe_csv import write_csv
 
@@ -51,6 +63,7 @@ SALT_ENV = "CLEARINGHOUSE_PII_SALT"
 TEAM, CATEGORY, CHANNEL = "marketing", "promotional", "email"
 DEFAULT_SEND_HOUR = 10
 NO_EMAIL = "no_email"
+OPT_OUT_FLOOR = "opt_out_floor"
 
 CONTACT_COLUMNS = (
     "contact_id", "email", "first_name", "last_name", "full_name", "title", "persona",
@@ -120,6 +133,20 @@ class ExportResult:
         lines.append(f"  suppressed that could go later: {later}")
         lines.append(f"written to {self.out_dir}: " + ", ".join(p.name for p in self.files))
         return "\n".join(lines)
+
+
+def with_opt_out_floor(rules: list[Rule]) -> list[Rule]:
+    """The rules, plus (first) an opted_out_send rule counting the export's message when no
+    active rule of that type does: an opted-out contact is never exported as allowed,
+    whatever the policy seed says (the legal floor), and the evaluator decides it."""
+    probe = Message("probe", "probe", None, TEAM, CATEGORY, CHANNEL, datetime(2000, 1, 1))
+    if any(rule.rule_type == "opted_out_send" and rule.counts(probe) for rule in rules):
+        return list(rules)
+    floor = Rule(rule_id=OPT_OUT_FLOOR, rule_type="opted_out_send", scope="contact",
+                 description="No marketing email to a contact opted out in any system "
+                 "(built into the export)", severity="high",
+                 counted_categories=frozenset({CATEGORY}))
+    return [floor, *rules]
 
 
 def known_segments(connection) -> list[str]:
@@ -204,7 +231,7 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
         if segment_id not in segments:
             raise ExportError(f"unknown segment {segment_id!r}; known segments: "
                               f"{', '.join(segments)}")
-        rules = load_rules(connection) if rules is None else rules
+        rules = with_opt_out_floor(load_rules(connection) if rules is None else rules)
         fallback = default_send_date(connection)
         contacts = connection.execute(_CONTACTS_SQL, [segment_id]).df()
         context = load_context(connection)
@@ -227,11 +254,19 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
                    "team": TEAM, "category": CATEGORY, "channel": CHANNEL,
                    "campaign": campaign_id}
             if not record["email"]:
-                no_email.append({**row, "rule_id": NO_EMAIL, "rule_ids": NO_EMAIL,
-                                 "severity": "high", "reason": "the contact has no email",
-                                 "evidence": f"{NO_EMAIL}={row['planned_message_id']}",
-                                 "violations": [], "earliest_allowed_at": None,
-                                 "earliest_allowed_reason": "never: the contact has no email"})
+                # nothing to send to; the rules it would break as well, for the record
+                violations = ledger.check(_message(row))
+                no_email.append({
+                    **row, "rule_id": NO_EMAIL,
+                    "rule_ids": ",".join([NO_EMAIL, *(v.rule_id for v in violations)]),
+                    "severity": "high",
+                    "reason": "; ".join([f"{NO_EMAIL}: the contact has no email",
+                                         *(f"{v.rule_id}: {v.reason}" for v in violations)]),
+                    "evidence": " | ".join([f"{NO_EMAIL}={row['planned_message_id']}",
+                                            *filter(None, [evidence(violations)])]),
+                    "earliest_allowed_at": None,
+                    "earliest_allowed_reason": "never: the contact has no email",
+                })
             else:
                 candidates.append(row)
         allowed, suppressed = decide(candidates, rules, ledger)
