@@ -6,7 +6,8 @@ contacts (dim_contacts) and account facts (dim_accounts). Each contact becomes o
 message (team marketing, category promotional, channel email) at the send time and goes
 through the pre-send check's decision (clearinghouse.presend.decide, the evaluator of
 clearinghouse.policy) against the history; contacts with no email are suppressed
-(`no_email`) before the policy is asked; an opted-out contact is always suppressed, by the
+(`no_email`), and so are contacts deleted in every source system (`deleted_everywhere`),
+before the policy is asked; an opted-out contact is always suppressed, by the
 policy's opted_out_send rule or, when the policy has none that counts the message, by the
 built-in `opt_out_floor` rule (same evaluator). The planned message to contact C is named
 `export:C` (in the evidence of suppressed.csv). Output in out_dir:
@@ -63,6 +64,7 @@ SALT_ENV = "CLEARINGHOUSE_PII_SALT"
 TEAM, CATEGORY, CHANNEL = "marketing", "promotional", "email"
 DEFAULT_SEND_HOUR = 10
 NO_EMAIL = "no_email"
+DELETED = "deleted_everywhere"
 OPT_OUT_FLOOR = "opt_out_floor"
 
 CONTACT_COLUMNS = (
@@ -88,7 +90,8 @@ select c.contact_id, c.email, c.first_name, c.last_name, c.full_name, c.title, c
        c.account_id, a.account_name, a.primary_domain as domain, a.owner_name, a.owner_team,
        a.plan, a.journey_stage, c.time_zone, c.country, a.region, s.segment_id,
        s.segment_name, nullif(split_part(c.salesforce_contact_ids, ',', 1), '')
-           as salesforce_contact_id
+           as salesforce_contact_id, coalesce(c.is_deleted_everywhere, false)
+           as is_deleted_everywhere
 from fct_segment_membership s
 join dim_contacts c on c.account_id = s.account_id
 left join dim_accounts a on a.account_id = s.account_id
@@ -253,19 +256,26 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
                    "planned_message_id": f"export:{record['contact_id']}",
                    "team": TEAM, "category": CATEGORY, "channel": CHANNEL,
                    "campaign": campaign_id}
-            if not record["email"]:
+            blocked = [(name, why) for name, why, applies in (
+                (NO_EMAIL, "the contact has no email", not record["email"]),
+                (DELETED, "the contact is deleted in every source system",
+                 bool(record["is_deleted_everywhere"])),
+            ) if applies]
+            if blocked:
                 # nothing to send to; the rules it would break as well, for the record
                 violations = ledger.check(_message(row))
                 no_email.append({
-                    **row, "rule_id": NO_EMAIL,
-                    "rule_ids": ",".join([NO_EMAIL, *(v.rule_id for v in violations)]),
+                    **row, "rule_id": blocked[0][0],
+                    "rule_ids": ",".join([*(name for name, _ in blocked),
+                                          *(v.rule_id for v in violations)]),
                     "severity": "high",
-                    "reason": "; ".join([f"{NO_EMAIL}: the contact has no email",
+                    "reason": "; ".join([*(f"{name}: {why}" for name, why in blocked),
                                          *(f"{v.rule_id}: {v.reason}" for v in violations)]),
-                    "evidence": " | ".join([f"{NO_EMAIL}={row['planned_message_id']}",
-                                            *filter(None, [evidence(violations)])]),
+                    "evidence": " | ".join([
+                        *(f"{name}={row['planned_message_id']}" for name, _ in blocked),
+                        *filter(None, [evidence(violations)])]),
                     "earliest_allowed_at": None,
-                    "earliest_allowed_reason": "never: the contact has no email",
+                    "earliest_allowed_reason": f"never: {blocked[0][1]}",
                 })
             else:
                 candidates.append(row)
@@ -321,7 +331,8 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
                    f"Planned: one {CATEGORY} {CHANNEL} from {TEAM} to each contact of the "
                    f"{contacts['account_id'].nunique()} accounts in segment {segment_id}, "
                    f"sent {send_label}.",
-                   f"{len(no_email)} contact(s) have no email (suppressed as {NO_EMAIL})."],
+                   f"{len(no_email)} contact(s) have no email or are deleted everywhere "
+                   f"(suppressed as {NO_EMAIL} / {DELETED})."],
         )
     result.files = files
     if verbose:

@@ -207,10 +207,11 @@ def test_opted_out_contacts_are_suppressed_even_without_an_opt_out_rule(state, e
     suppressed = _read(tmp_path / "o" / "suppressed.csv")
     with duckdb.connect(str(state.db), read_only=True) as connection:
         no_email = {row[0] for row in connection.execute(
-            "select contact_id from dim_contacts where email is null").fetchall()}
+            "select contact_id from dim_contacts where email is null "
+            "or is_deleted_everywhere").fetchall()}
     assert set(suppressed["contact_id"]) == opted | (no_email & state.segment_contacts(
         segment_id))
-    assert set(result.by_rule) <= {"opt_out_floor", "no_email"}
+    assert set(result.by_rule) <= {"opt_out_floor", "no_email", "deleted_everywhere"}
 
 
 # -- property: no opted-out contact is ever allowed ------------------------------------
