@@ -482,3 +482,30 @@ def test_send_date_and_hour(state, exported, tmp_path):
     assert times == {pd.Timestamp("2026-12-01 15:30:00")}
     with pytest.raises(ExportError, match="send-date"):
         export_segment(segment_id, tmp_path / "q", state.db, send_date="tomorrow")
+
+
+def test_brief_lists_other_teams_planned_sends(state, exported, tmp_path):
+    """Planned rows of the calendar from other teams around the send date are collisions;
+    marketing's own and those outside the window are not."""
+    segment_id = state.segments[0]
+    db = tmp_path / "planned.duckdb"
+    shutil.copy(state.db, db)
+    send = (state.data_end + timedelta(days=1)).date()
+    with duckdb.connect(str(db)) as connection:
+        columns = [row[0] for row in connection.execute(
+            "select column_name from information_schema.columns where table_name = "
+            "'rpt_communications_calendar' order by ordinal_position").fetchall()]
+        for day, team, count in [(send, "sales", 41), (send + timedelta(days=1), "marketing", 42),
+                                 (send + timedelta(days=9), "support", 43)]:
+            values = {"period": "day", "period_start": day, "week_start": day, "kind": "planned",
+                      "team": team, "category": "sales", "channel": "email",
+                      "message_count": count, "contact_count": 1, "account_count": 1}
+            connection.execute(
+                f"insert into rpt_communications_calendar ({', '.join(columns)}) values "
+                f"({', '.join('?' for _ in columns)})", [values[c] for c in columns])
+    out = tmp_path / "out"
+    export_segment(segment_id, out, db, send_date=str(send))
+    markdown = (out / "brief.md").read_text(encoding="utf-8")
+    collisions = markdown.split("## Collisions")[1].split("## Owners")[0]
+    assert f"| {send} | sales | sales | email | 41 | 1 |" in collisions
+    assert "| 42 |" not in collisions and "| 43 |" not in collisions
