@@ -106,6 +106,12 @@ def _cmd_presend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from clearinghouse.export import run
+
+    return run(args)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else warehouse_path()
     env = {**os.environ, "CLEARINGHOUSE_DB": str(db.resolve())}
@@ -224,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
                          "owners_to_notify/errors CSVs")
     presend.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")
     presend.set_defaults(func=_cmd_presend)
+
+    export = commands.add_parser(
+        "export", help="export a segment's contacts for marketing, suppressions applied")
+    from clearinghouse.export import add_arguments as export_arguments
+
+    export_arguments(export)
+    export.set_defaults(func=_cmd_export)
 
     serve = commands.add_parser("serve", help="serve the Streamlit dashboard")
     serve.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")

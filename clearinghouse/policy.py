@@ -641,3 +641,93 @@ _UNIMPLEMENTED = sorted(name for name in RULE_TYPES if not hasattr(Ledger, f"_{n
 if _UNIMPLEMENTED:
     raise RuntimeError(f"seeds/policy_rule_types.csv declares rule types with no Python check "
                        f"in clearinghouse.policy.Ledger: {', '.join(_UNIMPLEMENTED)}")
+
+
+# -- the earliest allowed time of a suppressed message ---------------------------------
+EARLIEST_HORIZON_DAYS = 60
+
+
+def _local_at(day, hour: int, time_zone: str) -> datetime:
+    """UTC instant of `hour`:00 local time on the local date `day`."""
+    local = datetime(day.year, day.month, day.day, hour)
+    return local.replace(tzinfo=_zone(time_zone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def _candidate_times(ledger: Ledger, message: Message, horizon_us: int) -> list[int]:
+    """The instants (us) at or after message's own time where one rule's verdict on a
+    message to this contact/account can turn from broken to kept: a message leaving a
+    rolling window (its time + window + 1 us), a message passed (its time + 1 us: a later
+    message's window no longer holds the candidate), the next local Monday 00:00
+    (calendar weeks), the end of the quiet hours, a ticket's solve time, a low CSAT leaving
+    its lookback, an owner touch (owner_not_looped)."""
+    start_us, end_us = message.us, message.us + horizon_us
+    times = {start_us}
+    time_zone = ledger.context.time_zone(message.contact_id)
+    days = (end_us - start_us) // _DAY_US + 2
+    for rule in ledger.rules:
+        if not rule.counts(message):
+            continue
+        if rule.rule_type in WINDOWED_TYPES:
+            key = rule.scope_key(message)  # as Ledger._keys indexes it
+            if key is None:
+                continue
+            width = rule.reach_us if rule.window_kind != "calendar_week" else 0
+            entries = ledger._windows.get((rule.rule_id, key), [])
+            low = bisect.bisect_left(entries, (start_us - rule.reach_us, ""))
+            high = bisect.bisect_right(entries, (end_us, _MAX_ID))
+            for us, _ in entries[low:high]:
+                times.add(us + width + 1)
+                times.add(us + 1)
+            if rule.window_kind == "calendar_week":
+                for week in range(days // 7 + 2):
+                    times.add(to_us(local_week_start_utc(
+                        message.sent_at + timedelta(days=7 * week), time_zone)))
+        elif rule.rule_type == "quiet_hours" and rule.quiet_end_hour is not None:
+            first = local_time(message.sent_at, time_zone).date()
+            for offset in range(days + 1):
+                times.add(to_us(_local_at(first + timedelta(days=offset),
+                                          rule.quiet_end_hour, time_zone)))
+        elif rule.rule_type == "support_aware":
+            for ticket in ledger.context.tickets.get(message.account_id or "", []):
+                if ticket.solved_at is not None:
+                    times.add(to_us(ticket.solved_at))
+                if ticket.rated_at is not None:
+                    times.add(to_us(ticket.rated_at
+                                    + timedelta(days=rule.lookback_days or 0)) + 1)
+        elif rule.rule_type == "owner_not_looped":
+            for us, _ in ledger._owner.get(message.account_id or "", []):
+                times.add(us + 1)
+    return sorted(time for time in times if start_us <= time <= end_us)
+
+
+def _from_us(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def earliest_allowed_at(ledger: Ledger, message: Message,
+                        horizon_days: int = EARLIEST_HORIZON_DAYS
+                        ) -> tuple[datetime | None, str]:
+    """The earliest time at or after message.sent_at at which `ledger.check` allows the
+    message (it breaks no rule and pushes no known later message over a limit), given the
+    messages in the ledger (which must not contain it), searched up to horizon_days later.
+    Returns (time, "") or (None, why not). Candidate instants come from the rules (see
+    _candidate_times) and each is checked with the evaluator itself, in time order, so
+    the first allowed candidate is the earliest allowed instant."""
+    if message.message_id in ledger.messages:
+        raise ValueError(f"{message.message_id} is in the ledger already")
+    first = ledger.check(message)
+    never = [violation for violation in first if violation.rule_type == "opted_out_send"]
+    if never:
+        return None, f"never: {never[0].rule_id}: {never[0].reason}"
+    last = first
+    for us in _candidate_times(ledger, message, horizon_days * _DAY_US):
+        moved = Message(message.message_id, message.contact_id, message.account_id,
+                        message.team, message.category, message.channel, _from_us(us),
+                        message.sender_id)
+        last = ledger.check(moved)
+        if not last:
+            return moved.sent_at, ""
+    return None, (
+        f"not within {horizon_days} days: "
+        + "; ".join(f"{violation.rule_id}: {violation.reason}" for violation in last)
+    )

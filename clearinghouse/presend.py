@@ -9,9 +9,11 @@ row), whether it can be sent: a candidate is allowed when, given the history
 pushes no known message over a window limit (clearinghouse.policy). Output in out_dir:
 
 - allowed.csv            the messages that may be sent
-- suppressed.csv         + rule_id (most severe), rule_ids (all), reason, caused_by_message_ids
+- suppressed.csv         + rule_id (most severe), rule_ids (all), reason, caused_by_message_ids,
+                         evidence (every rule's causes), earliest_allowed_at (+ reason)
 - owners_to_notify.csv   account owners to tell before sending (other-team outreach)
 - errors.csv             rows that cannot be checked: error code + reason
+- brief.md, brief.html   the campaign brief (clearinghouse.brief)
 
 Every input row lands in exactly one of allowed / suppressed / errors. Planned messages
 are named `planned:<row>` (row = 1-based data row of the file, as stg_planned__sends).
@@ -36,6 +38,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from clearinghouse.brief import write_brief
 from clearinghouse.parsing import normalise_email, parse_timestamp
 from clearinghouse.paths import warehouse_path
 from clearinghouse.policy import (
@@ -44,6 +47,7 @@ from clearinghouse.policy import (
     Message,
     Rule,
     category_priority,
+    earliest_allowed_at,
     load_context,
     load_history,
     load_rules,
@@ -58,7 +62,8 @@ RESOLVED_COLUMNS = (
 )
 ALLOWED_COLUMNS = RESOLVED_COLUMNS
 SUPPRESSED_COLUMNS = (*RESOLVED_COLUMNS, "rule_id", "rule_ids", "severity", "reason",
-                      "caused_by_message_ids")
+                      "caused_by_message_ids", "evidence", "earliest_allowed_at",
+                      "earliest_allowed_reason")
 ERROR_COLUMNS = (*ROW_COLUMNS, "error", "reason")
 OWNER_COLUMNS = (
     "account_id", "account_name", "owner_user_id", "owner_name", "owner_team",
@@ -402,8 +407,27 @@ def decide(candidates: list[dict], rules: list[Rule], ledger: Ledger
                 f"; also {violation.rule_id}: {violation.reason}" for violation in violations[1:]
             ),
             "caused_by_message_ids": ",".join(worst.caused_by),
+            "evidence": evidence(violations),
+            "violations": violations,
         })
     return allowed, suppressed
+
+
+def evidence(violations) -> str:
+    """Every rule a message breaks with the messages that cause it:
+    `rule_id=id1,id2 | rule_id=...` (in severity order)."""
+    return " | ".join(f"{violation.rule_id}={','.join(violation.caused_by)}"
+                      for violation in violations)
+
+
+def add_earliest_allowed(suppressed: list[dict], ledger: Ledger) -> None:
+    """Set earliest_allowed_at / earliest_allowed_reason on each suppressed row: the first
+    time the message would be allowed given the ledger (history + every allowed message),
+    each suppressed message considered on its own (clearinghouse.policy.earliest_allowed_at)."""
+    for row in suppressed:
+        when, why = earliest_allowed_at(ledger, _message(row))
+        row["earliest_allowed_at"] = when
+        row["earliest_allowed_reason"] = why
 
 
 def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
@@ -432,6 +456,7 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
         else:
             candidates.append(resolved)
     allowed, suppressed = decide(candidates, rules, ledger)
+    add_earliest_allowed(suppressed, ledger)
     owners = _owners_to_notify(allowed, suppressed, reference, rules)
 
     by_row = lambda table: sorted(table, key=lambda row: row["row_id"])  # noqa: E731
@@ -451,6 +476,11 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
     write_csv(result.suppressed, out_dir / "suppressed.csv")
     write_csv(result.owners_to_notify, out_dir / "owners_to_notify.csv")
     write_csv(result.errors, out_dir / "errors.csv")
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        write_brief(connection, out_dir, f"pre-send check of {Path(planned_csv).name}",
+                    allowed, suppressed, result.owners_to_notify, rules,
+                    intro=[f"Warehouse: {db_path}.", f"{len(errors)} planned row(s) could not "
+                           "be checked (errors.csv)."])
     if verbose:
         print(result.summary())
     return result
