@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/customer_360.py", title="Customer 360", icon=":material/person_search:"),
     st.Page("app_pages/violations.py", title="Violations", icon=":material/report:"),
 ]
 

@@ -145,7 +145,190 @@ EXTRA_MESSAGES = [
     ("salesforce:00T5", "con_frank", "acc_umbrella", "phone", "sales", "sales",
      "sam@corp.example", "2024-03-15 09:00:00", "Kick-off call", None),
 ]
+
+# --- Customer 360: the golden-record columns of dim_accounts / dim_contacts the app reads ---
+ACCOUNT_360_DDL = """
+alter table dim_accounts add column account_name_source varchar;
+alter table dim_accounts add column primary_domain_source varchar;
+alter table dim_accounts add column country_source varchar;
+alter table dim_accounts add column industry_source varchar;
+alter table dim_accounts add column owner_source varchar;
+alter table dim_accounts add column arr decimal(18, 2);
+alter table dim_accounts add column next_renewal_date date;
+alter table dim_accounts add column has_scheduled_cancellation boolean;
+alter table dim_accounts add column past_due_balance decimal(18, 2);
+alter table dim_accounts add column past_due_invoice_count integer;
+alter table dim_accounts add column open_ticket_count integer;
+alter table dim_accounts add column csat_average double;
+alter table dim_accounts add column csat_count integer;
+alter table dim_accounts add column engagement_score double;
+alter table dim_accounts add column engagement_trend varchar;
+alter table dim_accounts add column last_touch_marketing_at timestamp;
+alter table dim_accounts add column last_touch_customer_success_at timestamp;
+alter table dim_accounts add column last_touch_account_management_at timestamp;
+alter table dim_accounts add column last_touch_sales_at timestamp;
+alter table dim_accounts add column last_touch_support_at timestamp;
+alter table dim_accounts add column last_touch_billing_at timestamp;
+alter table dim_accounts add column journey_stage varchar;
+alter table dim_accounts add column stage_entered_at timestamp;
+alter table dim_accounts add column stage_rule varchar;
+alter table dim_contacts add column persona varchar;
+alter table dim_contacts add column engagement_score integer;
+alter table dim_contacts add column messages_30d_total integer;
+alter table dim_contacts add column last_touch_at timestamp;
+alter table dim_contacts add column last_touch_team varchar;
+create table fct_account_stage_history (
+    stage_spell_id varchar primary key, account_id varchar, spell_number integer,
+    journey_stage varchar, entry_rule varchar, entered_at timestamp, exited_at timestamp,
+    first_day date, last_day date, days_in_stage integer, is_current boolean
+);
+create table fct_segment_membership (
+    segment_id varchar, segment_name varchar, owning_team varchar, account_id varchar,
+    account_name varchar, entered_date date, days_in_segment integer,
+    primary key (segment_id, account_id)
+);
+create table fct_ticket_service_levels (
+    ticket_id varchar primary key, account_id varchar, account_name varchar,
+    account_arr decimal(18, 2), contact_id varchar, priority varchar, status varchar,
+    is_open boolean, group_id varchar, group_name varchar, team varchar, assignee_id varchar,
+    teammate_id varchar, teammate_name varchar, created_at timestamp, first_reply_at timestamp,
+    solved_at timestamp, first_reply_target_hours double, resolution_target_hours double,
+    first_reply_due_at timestamp, resolution_due_at timestamp, first_reply_hours double,
+    resolution_hours double, is_first_reply_breached boolean, is_resolution_breached boolean,
+    data_end_at timestamp
+);
+"""
+# fmt: off
+# account -> (name_src, domain_src, country_src, industry_src, owner_src, arr, renewal,
+#  cancelling, past_due_balance, past_due_invoices, open_tickets, csat, csat_n, engagement,
+#  trend, last touch: marketing, cs, am, sales, support, billing; stage, entered, rule)
+ACCOUNT_360 = {
+    "acc_acme": ("salesforce", "hubspot", "stripe", "salesforce", "salesforce", 144000,
+                 "2024-06-30", False, 0, 0, 1, 4.5, 2, 42.0, "rising",
+                 "2024-03-04 09:00:00", "2024-03-05 10:00:00", None, "2024-03-06 11:00:00",
+                 "2024-03-07 12:00:00", "2024-03-08 08:00:00",
+                 "renewing", "2024-03-01 00:00:00", "renewing_within_90_days"),
+    "acc_globex": ("salesforce", "salesforce", "salesforce", "salesforce", "salesforce", 36000,
+                   "2024-09-15", False, 1500, 1, 0, None, 0, 7.0, "falling",
+                   "2024-03-06 09:00:00", None, "2024-03-08 15:00:00", None, None, None,
+                   "at_risk", "2024-02-20 00:00:00", "at_risk_past_due_invoice"),
+    "acc_initech": ("salesforce", "salesforce", "salesforce", "salesforce", "salesforce", 0,
+                    None, False, 0, 0, 0, None, 0, 0.0, "inactive",
+                    None, None, None, "2024-03-12 14:00:00", "2024-03-13 16:00:00", None,
+                    "prospect", "2024-01-15 00:00:00", "prospect_never_subscribed"),
+    "acc_umbrella": ("salesforce", "salesforce", "salesforce", "salesforce", "salesforce",
+                     9600, "2025-01-31", False, 0, 0, 0, None, 0, 3.0, "stable",
+                     "2024-03-14 09:00:00", None, None, "2024-03-15 09:00:00", None, None,
+                     "onboarding", "2024-03-14 00:00:00", "onboarding_first_90_days"),
+}
+# contact -> (persona, engagement_score, messages_30d_total, last_touch_at, last_touch_team)
+CONTACT_360 = {
+    "con_alice": ("decision_maker", 30, 5, "2024-03-08 08:00:00", "billing"),
+    "con_bob": ("executive_sponsor", 7, 3, "2024-03-08 15:00:00", "account_management"),
+    "con_carol": ("end_user", 12, 1, "2024-03-11 09:00:00", "marketing"),
+    "con_dan": ("unknown", 0, 1, "2024-03-12 14:00:00", "sales"),
+    "con_erin": ("billing_contact", 0, 1, "2024-03-13 16:00:00", "support"),
+    "con_frank": ("admin_champion", 3, 2, "2024-03-15 09:00:00", "sales"),
+}
+# (spell id, account, spell number, stage, entry rule, entered, exited, days, is_current)
+STAGE_SPELLS = [
+    ("sp_acme_1", "acc_acme", 1, "onboarding", "onboarding_first_90_days",
+     "2023-06-01", "2023-08-30", 90, False),
+    ("sp_acme_2", "acc_acme", 2, "adopting", "adopting_steady_customer",
+     "2023-08-30", "2024-03-01", 184, False),
+    ("sp_acme_3", "acc_acme", 3, "renewing", "renewing_within_90_days",
+     "2024-03-01", None, 15, True),
+    ("sp_globex_1", "acc_globex", 1, "onboarding", "onboarding_first_90_days",
+     "2023-11-22", "2024-02-20", 90, False),
+    ("sp_globex_2", "acc_globex", 2, "at_risk", "at_risk_past_due_invoice",
+     "2024-02-20", None, 25, True),
+    ("sp_initech_1", "acc_initech", 1, "prospect", "prospect_never_subscribed",
+     "2024-01-15", None, 61, True),
+]
+STAGE_DATA_END = "2024-03-15"
+# (segment id, name, owning team, account, entered date)
+SEGMENTS = [
+    ("arr_tier_enterprise", "ARR tier: enterprise", "account_management", "acc_acme",
+     "2023-09-01"),
+    ("renewal_due_90d", "Renewal due in 90 days", "customer_success", "acc_acme",
+     "2024-03-01"),
+    ("arr_tier_mid_market", "ARR tier: mid-market", "account_management", "acc_globex",
+     "2023-12-01"),
+]
+# (ticket, account, contact, priority, status, teammate, created, first reply, solved,
+#  first-reply target h, resolution target h)
+TICKETS = [
+    ("9001", "acc_acme", "con_alice", "high", "open", "Pat Support", "2024-03-07 10:00:00",
+     "2024-03-07 12:00:00", None, 4.0, 24.0),
+    ("8999", "acc_acme", "con_carol", "normal", "solved", "Pat Support",
+     "2024-02-10 09:00:00", "2024-02-10 20:00:00", "2024-02-12 09:00:00", 8.0, 72.0),
+    ("9002", "acc_initech", "con_erin", "normal", "solved", "Lee Helper",
+     "2024-03-13 08:00:00", "2024-03-13 09:00:00", "2024-03-13 16:00:00", 8.0, 72.0),
+]
+TICKET_DATA_END = "2024-03-15 23:59:59"
 # fmt: on
+
+
+def _add_customer_360(con: duckdb.DuckDBPyConnection) -> None:
+    """The golden-record columns, stage history, segments and tickets (Customer 360)."""
+    con.execute(ACCOUNT_360_DDL)
+    account_columns = [
+        "account_name_source", "primary_domain_source", "country_source", "industry_source",
+        "owner_source", "arr", "next_renewal_date", "has_scheduled_cancellation",
+        "past_due_balance", "past_due_invoice_count", "open_ticket_count", "csat_average",
+        "csat_count", "engagement_score", "engagement_trend", "last_touch_marketing_at",
+        "last_touch_customer_success_at", "last_touch_account_management_at",
+        "last_touch_sales_at", "last_touch_support_at", "last_touch_billing_at",
+        "journey_stage", "stage_entered_at", "stage_rule",
+    ]  # fmt: skip
+    assignments = ", ".join(f"{name} = ?" for name in account_columns)
+    con.executemany(
+        f"update dim_accounts set {assignments} where account_id = ?",
+        [(*values, account_id) for account_id, values in ACCOUNT_360.items()],
+    )
+    con.executemany(
+        "update dim_contacts set persona = ?, engagement_score = ?, messages_30d_total = ?, "
+        "last_touch_at = ?, last_touch_team = ? where contact_id = ?",
+        [(*values, contact_id) for contact_id, values in CONTACT_360.items()],
+    )
+    con.executemany(
+        "insert into fct_account_stage_history select ?, ?, ?, ?, ?, ?::timestamp, "
+        "?::timestamp, ?::date, coalesce(?::date - 1, ?::date), ?, ?",
+        [(*spell[:7], spell[5], spell[6], STAGE_DATA_END, *spell[7:]) for spell in STAGE_SPELLS],
+    )
+    con.executemany(
+        "insert into fct_segment_membership "
+        "select ?, ?, ?, a.account_id, a.account_name, ?::date, ?::date - ?::date "
+        "from dim_accounts as a where a.account_id = ?",
+        [(*seg[:3], seg[4], STAGE_DATA_END, seg[4], seg[3]) for seg in SEGMENTS],
+    )
+    con.executemany(
+        """
+        insert into fct_ticket_service_levels
+        select t.ticket_id, t.account_id, a.account_name, a.arr, t.contact_id, t.priority,
+            t.status, t.status not in ('solved', 'closed'), 'grp_1', 'Tier 1 Support',
+            'support', 'zd_' || t.teammate, 'usr_' || t.teammate, t.teammate, t.created_at,
+            t.first_reply_at, t.solved_at, t.fr_target, t.res_target,
+            t.created_at + to_milliseconds(t.fr_target * 3600000),
+            t.created_at + to_milliseconds(t.res_target * 3600000),
+            date_diff('second', t.created_at, t.first_reply_at) / 3600,
+            date_diff('second', t.created_at, t.solved_at) / 3600,
+            date_diff('second', t.created_at, coalesce(t.first_reply_at, t.data_end))
+                > t.fr_target * 3600,
+            date_diff('second', t.created_at, coalesce(t.solved_at, t.data_end))
+                > t.res_target * 3600,
+            t.data_end
+        from (
+            select ?::varchar as ticket_id, ?::varchar as account_id, ?::varchar as contact_id,
+                ?::varchar as priority, ?::varchar as status, ?::varchar as teammate,
+                ?::timestamp as created_at, ?::timestamp as first_reply_at,
+                ?::timestamp as solved_at, ?::double as fr_target, ?::double as res_target,
+                ?::timestamp as data_end
+        ) as t
+        left join dim_accounts as a on a.account_id = t.account_id
+        """,
+        [(*ticket, TICKET_DATA_END) for ticket in TICKETS],
+    )
 
 
 @dataclass(frozen=True)
@@ -182,6 +365,7 @@ def build_warehouse(path: Path, *, rebuilt: bool = False) -> Counts:
             ],
         )
         con.execute(REPORTS)
+        _add_customer_360(con)
     return Counts(
         accounts=len(accounts),
         contacts=len(contacts),

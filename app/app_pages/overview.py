@@ -107,11 +107,13 @@ with ui.page(
             first_week,
             last_week + dt.timedelta(days=6),
             key="overview_weeks",
+            url="weeks",
             help_text="Charts show every week (starting Monday) that overlaps this range.",
         )
         teams = ui.team_filter(
             queries.message_teams(),
             key="overview_teams",
+            url="team",
             label="Teams",
             help_text="Sending team. Leave empty for all teams.",
         )

@@ -392,3 +392,162 @@ def to_date(value: object) -> dt.date | None:
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).date()
+
+
+# --- customer 360 ------------------------------------------------------------------------------
+
+CUSTOMER_360_TABLES = (
+    "fct_account_stage_history",
+    "fct_segment_membership",
+    "fct_ticket_service_levels",
+)
+
+# Accounts matching by name or domain, and contacts matching by name or email (with their
+# account); $pattern is an ILIKE pattern with \ escaping the user's own % and _.
+SEARCH_SQL = r"""
+select * from (
+    select
+        'account:' || a.account_id as match_key,
+        a.account_id,
+        null::varchar as contact_id,
+        a.account_name,
+        a.primary_domain,
+        null::varchar as full_name,
+        null::varchar as email,
+        0 as kind_order
+    from dim_accounts as a
+    where a.account_name ilike $pattern escape '\'
+       or a.primary_domain ilike $pattern escape '\'
+    union all
+    select
+        'contact:' || c.contact_id,
+        c.account_id,
+        c.contact_id,
+        a.account_name,
+        a.primary_domain,
+        c.full_name,
+        c.email,
+        1
+    from dim_contacts as c
+    left join dim_accounts as a on a.account_id = c.account_id
+    where c.full_name ilike $pattern escape '\'
+       or c.email ilike $pattern escape '\'
+)
+order by kind_order, account_name, full_name, email, match_key
+limit $limit
+"""
+
+ACCOUNT_360_SQL = """
+select
+    account_id, account_name, account_name_source, primary_domain, primary_domain_source,
+    industry, industry_source, region, country, country_source, owner_name, owner_team,
+    owner_source, plan, arr, next_renewal_date, has_scheduled_cancellation, past_due_balance,
+    past_due_invoice_count, open_ticket_count, csat_average, csat_count, engagement_score,
+    engagement_trend, journey_stage, stage_entered_at, stage_rule,
+    last_touch_marketing_at, last_touch_customer_success_at, last_touch_account_management_at,
+    last_touch_sales_at, last_touch_support_at, last_touch_billing_at,
+    salesforce_account_ids, stripe_customer_ids, zendesk_organization_ids
+from dim_accounts
+where account_id = $account_id
+"""
+
+STAGE_HISTORY_SQL = """
+select spell_number, journey_stage, entry_rule, entered_at, exited_at, days_in_stage, is_current
+from fct_account_stage_history
+where account_id = $account_id
+order by spell_number
+"""
+
+ACCOUNT_PEOPLE_SQL = """
+select
+    contact_id, full_name, email, title, persona, engagement_score, messages_30d_total,
+    last_touch_at, last_touch_team, is_opted_out
+from dim_contacts
+where account_id = $account_id
+order by engagement_score desc nulls last, full_name, email, contact_id
+"""
+
+ACCOUNT_SEGMENTS_SQL = """
+select segment_id, segment_name, owning_team, entered_date, days_in_segment
+from fct_segment_membership
+where account_id = $account_id
+order by segment_name, segment_id
+"""
+
+# Every message an account's contacts (or one contact without an account) received, with the
+# rules it broke. $account_id may be NULL (a contact with no account): then $contact_id.
+TIMELINE_SQL = """
+with broken as (
+    select
+        message_id,
+        string_agg(distinct rule_description, '; ' order by rule_description) as rules_broken,
+        count(*) as violation_count
+    from fct_cadence_violations
+    where coalesce(account_id = $account_id, contact_id = $contact_id)
+    group by message_id
+)
+select
+    m.message_id,
+    m.contact_id,
+    m.sent_at,
+    m.team,
+    m.category,
+    m.channel,
+    m.source_system,
+    m.subject,
+    c.full_name,
+    c.email,
+    coalesce(b.violation_count, 0) > 0 as is_violation,
+    b.rules_broken
+from fct_communications as m
+left join dim_contacts as c on c.contact_id = m.contact_id
+left join broken as b on b.message_id = m.message_id
+where coalesce(m.account_id = $account_id, m.contact_id = $contact_id)
+order by m.sent_at desc, m.message_id
+"""
+
+ACCOUNT_TICKETS_SQL = """
+select
+    t.ticket_id, t.priority, t.status, t.teammate_name, t.created_at, t.first_reply_hours,
+    t.first_reply_target_hours, t.is_first_reply_breached, t.resolution_due_at,
+    t.is_resolution_breached, c.full_name as requester
+from fct_ticket_service_levels as t
+left join dim_contacts as c on c.contact_id = t.contact_id
+where t.account_id = $account_id and t.is_open
+order by t.created_at, t.ticket_id
+"""
+
+
+def search_pattern(text: str) -> str:
+    """The user's text as a contains-pattern for ILIKE ... ESCAPE '\\' (their own %, _ and \\
+    match literally)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_customers(text: str, limit: int = 50) -> pd.DataFrame:
+    return db.query(SEARCH_SQL, {"pattern": search_pattern(text), "limit": limit})
+
+
+def account_360(account_id: str) -> dict[str, Any]:
+    return db.scalar_row(ACCOUNT_360_SQL, {"account_id": account_id})
+
+
+def stage_history(account_id: str) -> pd.DataFrame:
+    return db.query(STAGE_HISTORY_SQL, {"account_id": account_id})
+
+
+def account_people(account_id: str) -> pd.DataFrame:
+    return db.query(ACCOUNT_PEOPLE_SQL, {"account_id": account_id})
+
+
+def account_segments(account_id: str) -> pd.DataFrame:
+    return db.query(ACCOUNT_SEGMENTS_SQL, {"account_id": account_id})
+
+
+def customer_timeline(account_id: str | None, contact_id: str | None) -> pd.DataFrame:
+    return db.query(TIMELINE_SQL, {"account_id": account_id, "contact_id": contact_id})
+
+
+def open_tickets(account_id: str) -> pd.DataFrame:
+    return db.query(ACCOUNT_TICKETS_SQL, {"account_id": account_id})

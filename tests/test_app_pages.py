@@ -1,0 +1,167 @@
+"""AppTest tests of the leaders' dashboard pages (Customer 360, ...) against the fixture
+warehouse of ``conftest_app_fixture`` (known values: see that module)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest_app_fixture import build_warehouse  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ENTRY = REPO_ROOT / "app" / "streamlit_app.py"
+TIMEOUT = 30
+CUSTOMER_360 = "app_pages/customer_360.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "clearinghouse.duckdb"
+    build_warehouse(path)
+    monkeypatch.setenv("CLEARINGHOUSE_DB", str(path))
+    return path
+
+
+def open_page(page: str, **query_params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
+    at.query_params.update(query_params)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    """The one table of the page that has ``column``."""
+    matches = [frame.value for frame in at.dataframe if column in frame.value.columns]
+    assert len(matches) == 1, f"expected one table with {column}, found {len(matches)}"
+    return matches[0]
+
+
+def no_missing_markers(at: AppTest) -> None:
+    """No table shows None, NaN or <NA> in a column that became text."""
+    for frame in at.dataframe:
+        text = frame.value.select_dtypes(include=["object", "str"])
+        assert not text.isna().any().any(), text.columns[text.isna().any()].tolist()
+
+
+# --- customer 360 -------------------------------------------------------------------------
+
+
+def test_customer_360_asks_for_a_search(warehouse):
+    at = open_page(CUSTOMER_360)
+    assert at.title[0].value == "Customer 360"
+    assert any("Type part of an account name" in info.value for info in at.info)
+    assert not at.dataframe
+
+
+def test_customer_360_search_finds_accounts_then_contacts(warehouse):
+    at = open_page(CUSTOMER_360)
+    at.text_input(key="c360_search").input("ACME").run()
+    assert not at.exception
+    picker = at.selectbox(key="c360_match")
+    assert picker.options == [
+        "Account: Acme Corp (acme.example)",
+        "Contact: Alice Archer <alice@acme.example> · Acme Corp",
+        "Contact: Carol Chen <carol@acme.example> · Acme Corp",
+    ]
+    assert picker.value == "account:acc_acme"
+    assert at.query_params["q"] == "ACME"
+    assert at.query_params["customer"] == "account:acc_acme"
+
+    # A literal % is not a wildcard: nothing matches.
+    at.text_input(key="c360_search").input("%").run()
+    assert any("No account or contact matches" in w.value for w in at.warning)
+
+
+def test_customer_360_golden_record_history_people_segments_tickets(warehouse):
+    at = open_page(CUSTOMER_360, q="carol@", customer="contact:con_carol")
+    assert at.selectbox(key="c360_match").value == "contact:con_carol"
+    assert at.header[0].value == "Acme Corp"
+
+    record = frame_with(at, "attribute").set_index("attribute")
+    assert record.loc["Owner", "value"] == "Dana Owner (Account management)"
+    assert record.loc["Owner", "source"] == "Salesforce"
+    assert record.loc["Domain", "source"] == "HubSpot"
+    assert record.loc["Country", "source"] == "Stripe"
+    assert record.loc["ARR", "value"] == "$144,000"
+    assert record.loc["Plan", "value"] == "Enterprise"
+    assert record.loc["Next renewal", "value"] == "2024-06-30"
+    assert record.loc["Journey stage", "value"] == "Renewing since 2024-03-01"
+    assert record.loc["Journey stage", "source"] == "Stage rule: renewing_within_90_days"
+    assert record.loc["CSAT", "value"] == "4.5 / 5 (2 ratings)"
+    assert record.loc["Engagement", "value"] == "42 points, rising"
+    assert record.loc["Last touch: Customer success", "value"] == "2024-03-05 10:00 UTC"
+    assert record.loc["Last touch: Account management", "value"] == "—"
+
+    history = frame_with(at, "spell_number")
+    assert history["journey_stage"].tolist() == ["Onboarding", "Adopting", "Renewing"]
+    assert history["days_in_stage"].tolist() == [90, 184, 15]
+    assert history["exited_at"].tolist()[-1] == "—"  # the current spell has not ended
+
+    segments = frame_with(at, "segment_name")
+    assert segments["segment_name"].tolist() == ["ARR tier: enterprise", "Renewal due in 90 days"]
+    assert segments["owning_team"].tolist() == ["Account management", "Customer success"]
+
+    people = frame_with(at, "persona")
+    assert people["full_name"].tolist() == ["Alice Archer", "Carol Chen"]  # most engaged first
+    assert people["persona"].tolist() == ["Decision maker", "End user"]
+    assert people["last_touch_team"].tolist() == ["Billing", "Marketing"]
+
+    tickets = frame_with(at, "ticket_id")
+    assert tickets["ticket_id"].tolist() == ["9001"]  # the solved one is not listed
+    assert tickets["requester"].tolist() == ["Alice Archer"]
+    assert tickets["is_resolution_breached"].tolist() == [True]
+    no_missing_markers(at)
+
+
+def test_customer_360_timeline_marks_violations(warehouse):
+    at = open_page(CUSTOMER_360, q="acme")
+    timeline = frame_with(at, "is_violation")
+    assert len(timeline) == 6  # Alice's 5 messages and Carol's newsletter
+    assert timeline["sent_at"].is_monotonic_decreasing
+    broke = timeline[timeline["is_violation"]]
+    assert broke["message_id"].tolist() == ["zendesk:9001", "salesforce:00T2"]
+    assert set(broke["team"]) == {"Support", "Sales"}
+    assert broke["rules_broken"].str.startswith("No contact gets more than 2").all()
+    assert timeline.loc[~timeline["is_violation"], "rules_broken"].eq("—").all()
+    assert any("**6** messages, **2** of them broke a rule" in m.value for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) == 1
+    no_missing_markers(at)
+
+
+def test_customer_360_contact_only_toggle_and_contact_without_account(warehouse, tmp_path):
+    at = open_page(CUSTOMER_360, q="carol", customer="contact:con_carol")
+    at.toggle(key="c360_only_contact").set_value(True).run()
+    assert not at.exception
+    assert frame_with(at, "is_violation")["message_id"].tolist() == ["hubspot:104"]
+
+    at = open_page(CUSTOMER_360, q="bob@", customer="contact:con_bob")
+    assert frame_with(at, "is_violation")["is_violation"].sum() == 2
+
+
+# --- shareable views: filters in the URL --------------------------------------------------
+
+
+def test_filters_are_read_from_and_written_to_the_url(warehouse):
+    at = open_page("app_pages/violations.py", team="support", dates="2024-03-07..2024-03-31")
+    assert at.multiselect(key="violations_teams").value == ["support"]
+    assert frame_with(at, "max_teams_in_window")["email"].tolist() == ["alice@acme.example"]
+    at.multiselect(key="violations_rules").set_value(["max_1_promotional_per_7d"]).run()
+    assert at.query_params["rule"] == "max_1_promotional_per_7d"
+    assert at.query_params["dates"] == "2024-03-07..2024-03-08"  # clamped to the data
+    # A value that is not an option (or a malformed date range) is ignored, not an error.
+    at = open_page("app_pages/violations.py", team="nobody", dates="yesterday")
+    assert at.multiselect(key="violations_teams").value == []
