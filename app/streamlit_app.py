@@ -21,6 +21,7 @@ PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/customer_360.py", title="Customer 360", icon=":material/person_search:"),
     st.Page("app_pages/violations.py", title="Violations", icon=":material/report:"),
+    st.Page("app_pages/governance.py", title="Governance", icon=":material/policy:"),
 ]
 
 st.set_page_config(

@@ -331,6 +331,88 @@ def _add_customer_360(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# --- Governance: calendar, fatigue curve, coverage (computed from the rows above) ----------
+GOVERNANCE_REPORTS = """
+create table rpt_communications_calendar (
+    period varchar, period_start date, week_start date, kind varchar, team varchar,
+    category varchar, channel varchar, message_count integer, contact_count integer,
+    account_count integer
+);
+insert into rpt_communications_calendar
+select period, period_start, date_trunc('week', period_start)::date, kind, team, category,
+    channel, count(*)::integer, count(distinct contact_id)::integer,
+    count(distinct account_id)::integer
+from (
+    select 'week' as period, date_trunc('week', sent_at)::date as period_start, 'sent' as kind,
+        team, category, channel, contact_id, account_id
+    from fct_communications
+    union all
+    select 'day', sent_at::date, 'sent', team, category, channel, contact_id, account_id
+    from fct_communications
+    union all
+    select 'week', date '2024-03-18', 'planned', 'marketing', 'promotional', 'email',
+        'con_alice', 'acc_acme'
+    union all
+    select 'week', date '2024-03-18', 'planned', 'marketing', 'promotional', 'email',
+        'con_bob', 'acc_globex'
+)
+group by all;
+create table rpt_fatigue_curve (
+    window_name varchar, window_days integer, messages_prior integer,
+    messages_prior_label varchar, is_tail_bucket boolean, sends bigint, unsubscribes bigint,
+    unsubscribe_rate double, opens bigint, open_rate double, baseline_unsubscribe_rate double,
+    rate_multiple_of_baseline double, evidence_sends bigint, evidence_unsubscribe_rate double,
+    has_sufficient_evidence boolean, is_fatigued boolean, fatigue_multiple_of_baseline double,
+    min_sends_per_bucket integer, recommended_cap_per_week integer,
+    primary key (window_name, messages_prior)
+);
+insert into rpt_fatigue_curve
+select '7d', 7, prior, prior::varchar || case when prior = 3 then '+' else '' end, prior = 3,
+    sends, unsubscribes, unsubscribes / sends, sends // 2, 0.5, 0.002,
+    unsubscribes / sends / 0.002, sends, unsubscribes / sends, sends >= 1000,
+    prior >= 2 and sends >= 1000, 3.0, 1000, 2
+from (values (0, 10000, 20), (1, 8000, 16), (2, 4000, 24), (3, 1000, 10)) as b(prior, sends,
+    unsubscribes);
+create table rpt_contact_coverage as
+select contact_id, c.account_id, count(*)::integer as messages_total,
+    count(case when source_system = 'salesforce' then 1 end)::integer as messages_salesforce,
+    count(case when source_system = 'hubspot' then 1 end)::integer as messages_hubspot,
+    count(case when source_system = 'zendesk' then 1 end)::integer as messages_zendesk,
+    count(case when source_system = 'stripe' then 1 end)::integer as messages_stripe,
+    messages_salesforce / messages_total as share_salesforce,
+    messages_hubspot / messages_total as share_hubspot,
+    messages_zendesk / messages_total as share_zendesk,
+    messages_stripe / messages_total as share_stripe,
+    count(distinct source_system)::integer as source_system_count,
+    case greatest(messages_salesforce, messages_hubspot, messages_zendesk, messages_stripe)
+        when messages_salesforce then 'salesforce' when messages_hubspot then 'hubspot'
+        when messages_zendesk then 'zendesk' else 'stripe' end as largest_source_system,
+    greatest(messages_salesforce, messages_hubspot, messages_zendesk, messages_stripe)
+        / messages_total as largest_source_share
+from fct_communications join dim_contacts as c using (contact_id)
+group by contact_id, c.account_id;
+create table rpt_single_source_cap_misses as
+with seen as (
+    select v.violation_id, s.source_system, v.rule_id, v.rule_description, v.severity,
+        v.max_messages,
+        count(case when m.source_system = s.source_system then 1 end) as messages_seen
+    from fct_cadence_violations as v
+    cross join (select distinct source_system from fct_communications) as s
+    cross join unnest(string_split(v.message_ids_in_window, ',')) as w(message_id)
+    join fct_communications as m on m.message_id = w.message_id
+    group by all
+)
+select rule_id, source_system, min(rule_description) as rule_description,
+    min(severity) as severity, min(max_messages)::integer as max_messages,
+    count(*)::integer as violations,
+    count(case when messages_seen > 0 then 1 end)::integer as violations_seen,
+    count(case when messages_seen > max_messages then 1 end)::integer as violations_caught,
+    count(case when messages_seen <= max_messages then 1 end)::integer as violations_missed,
+    count(case when messages_seen <= max_messages then 1 end) / count(*) as share_missed
+from seen group by rule_id, source_system;
+"""
+
+
 @dataclass(frozen=True)
 class Counts:
     accounts: int
@@ -366,6 +448,7 @@ def build_warehouse(path: Path, *, rebuilt: bool = False) -> Counts:
         )
         con.execute(REPORTS)
         _add_customer_360(con)
+        con.execute(GOVERNANCE_REPORTS)
     return Counts(
         accounts=len(accounts),
         contacts=len(contacts),

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest_app_fixture import build_warehouse  # noqa: E402
+from conftest_app_fixture import RULE_TEXT, build_warehouse  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENTRY = REPO_ROOT / "app" / "streamlit_app.py"
@@ -165,3 +165,78 @@ def test_filters_are_read_from_and_written_to_the_url(warehouse):
     # A value that is not an option (or a malformed date range) is ignored, not an error.
     at = open_page("app_pages/violations.py", team="nobody", dates="yesterday")
     assert at.multiselect(key="violations_teams").value == []
+
+
+# --- governance ---------------------------------------------------------------------------
+
+GOVERNANCE = "app_pages/governance.py"
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_governance_violations_by_rule_team_and_worst_contacted(warehouse):
+    at = open_page(GOVERNANCE)
+    assert at.title[0].value == "Governance"
+    assert not at.error
+    by_team = frame_with(at, "contact_weeks")
+    # Rules shown in words, teams and severity labelled.
+    assert by_team["rule"].tolist() == by_team["rule_id"].map(RULE_TEXT).tolist()
+    rows = set(zip(by_team["rule_id"], by_team["team"], by_team["violation_count"], strict=True))
+    assert rows == {
+        ("max_2_per_7d", "Sales", 1),
+        ("max_2_per_7d", "Support", 1),
+        ("max_2_per_7d", "Account management", 1),
+        ("max_1_promotional_per_7d", "Marketing", 1),
+    }
+    assert set(by_team["severity"]) == {"High"}
+
+    contacts = frame_with(at, "max_messages_in_window")
+    assert contacts["email"].tolist() == ["alice@acme.example", "bob@globex.example"]
+    accounts = frame_with(at, "high_severity")
+    assert accounts["account_name"].tolist() == ["Acme Corp", "Globex"]
+    assert accounts["journey_stage"].tolist() == ["Renewing", "At risk"]
+    assert accounts["rules"].tolist() == [1, 2]
+    assert accounts["violations"].tolist() == [2, 2]
+
+
+def test_governance_team_filter_in_url(warehouse):
+    at = open_page(GOVERNANCE, team="marketing")
+    by_team = frame_with(at, "contact_weeks")
+    assert by_team["rule_id"].tolist() == ["max_1_promotional_per_7d"]
+    assert frame_with(at, "high_severity")["account_name"].tolist() == ["Globex"]
+
+
+def test_governance_calendar_fatigue_and_coverage(warehouse):
+    at = open_page(GOVERNANCE)
+    assert at.multiselect(key="governance_calendar_kinds").value == ["planned", "sent"]
+    assert metrics_of(at)["Recommended cap"] == "2 per week"
+    assert len(charts(at)) == 4  # violations, calendar heat-map, fatigue curve, coverage
+    assert metrics_of(at)["Messaged by more than one system"] == "2"  # Alice and Bob
+    assert metrics_of(at)["Average share the best system saw"] == "81%"
+
+    misses = frame_with(at, "share_missed").set_index(["rule_id", "source_system"])
+    # Bob's second webinar invite: HubSpot alone saw 2 promotional messages > cap 1.
+    assert misses.loc[("max_1_promotional_per_7d", "HubSpot"), "violations_caught"] == 1
+    assert misses.loc[("max_1_promotional_per_7d", "HubSpot"), "share_missed"] == 0.0
+    # No system alone saw more than 2 of Alice's or Bob's messages: all 3 missed by each.
+    assert (misses.xs("max_2_per_7d")["share_missed"] == 1.0).all()
+
+    least = frame_with(at, "largest_source_share")
+    assert least["email"].tolist()[:2] == ["alice@acme.example", "bob@globex.example"]
+    assert least["largest_source_system"].tolist()[:2] == ["Salesforce", "HubSpot"]
+    no_missing_markers(at)
+
+
+def test_governance_calendar_kind_filter(warehouse):
+    at = open_page(GOVERNANCE)
+    at.multiselect(key="governance_calendar_kinds").set_value([]).run()
+    assert any("No sent or planned messages" in info.value for info in at.info)
+    at.multiselect(key="governance_calendar_kinds").set_value(["planned"]).run()
+    assert not at.exception
+    assert len(charts(at)) == 4
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}

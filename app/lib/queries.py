@@ -551,3 +551,194 @@ def customer_timeline(account_id: str | None, contact_id: str | None) -> pd.Data
 
 def open_tickets(account_id: str) -> pd.DataFrame:
     return db.query(ACCOUNT_TICKETS_SQL, {"account_id": account_id})
+
+
+# --- governance --------------------------------------------------------------------------------
+
+GOVERNANCE_TABLES = (
+    "rpt_communications_calendar",
+    "rpt_fatigue_curve",
+    "rpt_contact_coverage",
+    "rpt_single_source_cap_misses",
+)
+
+# The rules with violations, with their words and severity (for labels and the severity join).
+RULES_SQL = """
+select rule_id, min(rule_description) as rule_description, min(severity) as severity
+from fct_cadence_violations
+group by rule_id
+order by rule_id
+"""
+
+# Violations per week, rule and team (rpt_violations_by_week) with the rule's severity.
+WEEKLY_VIOLATIONS = Where(week="w.week_start", team="w.team", severity="r.severity")
+
+VIOLATIONS_BY_RULE_WEEK_SQL = f"""
+with rules as ({RULES_SQL})
+select
+    w.week_start,
+    w.rule_id,
+    r.rule_description,
+    r.severity,
+    sum(w.violation_count)::bigint as violation_count
+from rpt_violations_by_week as w
+left join rules as r on r.rule_id = w.rule_id
+where {WEEKLY_VIOLATIONS}
+group by all
+order by w.week_start, w.rule_id
+"""
+
+VIOLATIONS_BY_RULE_TEAM_SQL = f"""
+with rules as ({RULES_SQL})
+select
+    w.rule_id,
+    r.rule_description,
+    r.severity,
+    w.team,
+    sum(w.violation_count)::bigint as violation_count,
+    sum(w.contact_count)::bigint as contact_weeks
+from rpt_violations_by_week as w
+left join rules as r on r.rule_id = w.rule_id
+where {WEEKLY_VIOLATIONS}
+group by all
+order by violation_count desc, w.rule_id, w.team
+"""
+
+RANKED_ACCOUNTS_SQL = f"""
+select
+    v.account_id,
+    a.account_name,
+    a.journey_stage,
+    a.arr,
+    count(*) as violations,
+    count(distinct v.contact_id) as contacts,
+    count(distinct v.rule_id) as rules,
+    count(case when v.severity = 'high' then 1 end) as high_severity,
+    max(v.sent_at) as last_violation_at
+from fct_cadence_violations as v
+left join dim_accounts as a on a.account_id = v.account_id
+where v.account_id is not null
+  and {VIOLATIONS}
+group by all
+order by violations desc, contacts desc, a.account_name, v.account_id
+limit $limit
+"""
+
+# The cross-team calendar, by week (period 'week' covers every message once).
+CALENDAR = Where(week="c.week_start", team="c.team")
+
+CALENDAR_SQL = f"""
+select c.week_start, c.team, c.kind, c.category, sum(c.message_count)::bigint as message_count
+from rpt_communications_calendar as c
+where c.period = 'week'
+  and c.kind = any($kinds::varchar[])
+  and (len($categories::varchar[]) = 0 or c.category = any($categories::varchar[]))
+  and {CALENDAR}
+group by all
+order by c.week_start, c.team
+"""
+
+CALENDAR_WEEKS_SQL = """
+select min(week_start) as first_week, max(week_start) as last_week, list(distinct kind) as kinds
+from rpt_communications_calendar
+where period = 'week'
+"""
+
+FATIGUE_CURVE_SQL = """
+select
+    window_name, window_days, messages_prior, messages_prior_label, sends, unsubscribes,
+    unsubscribe_rate, baseline_unsubscribe_rate, has_sufficient_evidence, is_fatigued,
+    recommended_cap_per_week
+from rpt_fatigue_curve
+order by window_days, messages_prior
+"""
+
+COVERAGE_SUMMARY_SQL = """
+select
+    count(*) as contacts,
+    sum(messages_total) as messages,
+    avg(largest_source_share) as average_largest_share,
+    count(case when largest_source_share < 1 then 1 end) as contacts_split,
+    count(case when source_system_count >= 3 then 1 end) as contacts_three_plus
+from rpt_contact_coverage
+"""
+
+COVERAGE_SHARES_SQL = """
+select largest_source_system, largest_source_share, messages_total
+from rpt_contact_coverage
+"""
+
+LEAST_COVERED_SQL = """
+select
+    c.contact_id, d.full_name, d.email, a.account_name, c.messages_total,
+    c.source_system_count, c.largest_source_system, c.largest_source_share,
+    c.share_salesforce, c.share_hubspot, c.share_zendesk, c.share_stripe
+from rpt_contact_coverage as c
+left join dim_contacts as d on d.contact_id = c.contact_id
+left join dim_accounts as a on a.account_id = c.account_id
+order by c.largest_source_share, c.messages_total desc, d.email, c.contact_id
+limit $limit
+"""
+
+CAP_MISSES_SQL = """
+select
+    rule_id, rule_description, severity, max_messages, source_system, violations,
+    violations_seen, violations_caught, violations_missed, share_missed
+from rpt_single_source_cap_misses
+order by rule_id, share_missed, source_system
+"""
+
+
+def rules() -> pd.DataFrame:
+    return db.query(RULES_SQL)
+
+
+def violations_by_rule_week(filters: Filters) -> pd.DataFrame:
+    return db.query(VIOLATIONS_BY_RULE_WEEK_SQL, WEEKLY_VIOLATIONS.params(filters))
+
+
+def violations_by_rule_team(filters: Filters) -> pd.DataFrame:
+    return db.query(VIOLATIONS_BY_RULE_TEAM_SQL, WEEKLY_VIOLATIONS.params(filters))
+
+
+def ranked_accounts(filters: Filters, limit: int) -> pd.DataFrame:
+    """The accounts whose people got the most violating messages."""
+    return db.query(RANKED_ACCOUNTS_SQL, VIOLATIONS.params(filters, limit=limit))
+
+
+def calendar_bounds() -> tuple[dt.date | None, dt.date | None, list[str]]:
+    bounds = db.scalar_row(CALENDAR_WEEKS_SQL)
+    kinds = bounds.get("kinds")
+    return (
+        to_date(bounds.get("first_week")),
+        to_date(bounds.get("last_week")),
+        sorted(kinds) if kinds is not None and len(kinds) else [],
+    )
+
+
+def calendar(filters: Filters, kinds: Sequence[str], categories: Sequence[str]) -> pd.DataFrame:
+    return db.query(
+        CALENDAR_SQL,
+        CALENDAR.params(filters, kinds=list(kinds), categories=list(categories)),
+    )
+
+
+def fatigue_curve() -> pd.DataFrame:
+    return db.query(FATIGUE_CURVE_SQL)
+
+
+def coverage_summary() -> dict[str, Any]:
+    return db.scalar_row(COVERAGE_SUMMARY_SQL)
+
+
+def coverage_shares() -> pd.DataFrame:
+    """Per contact: the system that saw most of their messages, and what share it saw."""
+    return db.query(COVERAGE_SHARES_SQL)
+
+
+def least_covered_contacts(limit: int) -> pd.DataFrame:
+    return db.query(LEAST_COVERED_SQL, {"limit": limit})
+
+
+def single_source_cap_misses() -> pd.DataFrame:
+    return db.query(CAP_MISSES_SQL)

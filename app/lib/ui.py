@@ -313,6 +313,7 @@ LABELLERS: dict[str, Callable[[object], str]] = {
     "to_stage": stage_label,
     "persona": persona_label,
     "source_system": source_label,
+    "largest_source_system": source_label,
     "severity": severity_label,
 }
 
