@@ -22,6 +22,7 @@ PAGES = [
     st.Page("app_pages/customer_360.py", title="Customer 360", icon=":material/person_search:"),
     st.Page("app_pages/violations.py", title="Violations", icon=":material/report:"),
     st.Page("app_pages/governance.py", title="Governance", icon=":material/policy:"),
+    st.Page("app_pages/journeys.py", title="Journeys", icon=":material/conversion_path:"),
 ]
 
 st.set_page_config(

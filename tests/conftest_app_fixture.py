@@ -413,6 +413,49 @@ from seen group by rule_id, source_system;
 """
 
 
+# --- Journeys: transitions from the spells above, a funnel of two cohorts, CLV by path ------
+JOURNEY_REPORTS = """
+create table fct_account_stage_transitions (
+    transition_id varchar primary key, account_id varchar, to_spell_number integer,
+    from_stage varchar, to_stage varchar, to_rule varchar, transitioned_at timestamp,
+    days_in_from_stage integer
+);
+insert into fct_account_stage_transitions
+select 'tr_' || h.stage_spell_id, h.account_id, h.spell_number, p.journey_stage,
+    h.journey_stage, h.entry_rule, h.entered_at, p.days_in_stage
+from fct_account_stage_history as h
+join fct_account_stage_history as p
+    on p.account_id = h.account_id and p.spell_number = h.spell_number - 1;
+create table rpt_journey_funnel (
+    funnel_row_id varchar primary key, cohort_month date, journey_stage varchar,
+    stage_order integer, cohort_accounts integer, accounts_reached integer,
+    share_reached double, median_days_to_reach double, average_days_to_reach double
+);
+insert into rpt_journey_funnel
+select cohort || ':' || stage, cohort::date, stage, stage_order, cohort_accounts, reached,
+    reached / cohort_accounts, days, days
+from (values
+    ('2023-06-01', 'onboarding', 1, 1, 1, 0.0), ('2023-06-01', 'adopting', 2, 1, 1, 90.0),
+    ('2023-06-01', 'renewing', 4, 1, 1, 274.0), ('2023-06-01', 'at_risk', 5, 1, 0, null),
+    ('2023-11-01', 'onboarding', 1, 1, 1, 0.0), ('2023-11-01', 'adopting', 2, 1, 0, null),
+    ('2023-11-01', 'renewing', 4, 1, 0, null), ('2023-11-01', 'at_risk', 5, 1, 1, 90.0)
+) as f(cohort, stage, stage_order, cohort_accounts, reached, days);
+create table rpt_clv_by_journey (
+    stage_path varchar primary key, spell_count integer, current_stage varchar,
+    accounts integer, active_accounts integer, churned_accounts integer,
+    lifetime_revenue decimal(18, 2), lifetime_revenue_per_account decimal(18, 2),
+    average_mrr decimal(18, 2), current_mrr decimal(18, 2), current_arr decimal(18, 2),
+    monthly_churn_rate double, expected_remaining_months double,
+    projected_value decimal(18, 2), projected_lifetime_value_per_account decimal(18, 2)
+);
+insert into rpt_clv_by_journey values
+    ('onboarding>adopting>renewing', 3, 'renewing', 1, 1, 0, 100000, 100000, 11000, 12000,
+     144000, 0.01, 60, 720000, 820000),
+    ('onboarding>at_risk', 2, 'at_risk', 1, 1, 0, 9000, 9000, 3000, 3000, 36000, 0.05, 20,
+     60000, 69000);
+"""
+
+
 @dataclass(frozen=True)
 class Counts:
     accounts: int
@@ -449,6 +492,7 @@ def build_warehouse(path: Path, *, rebuilt: bool = False) -> Counts:
         con.execute(REPORTS)
         _add_customer_360(con)
         con.execute(GOVERNANCE_REPORTS)
+        con.execute(JOURNEY_REPORTS)
     return Counts(
         accounts=len(accounts),
         contacts=len(contacts),

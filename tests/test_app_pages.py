@@ -240,3 +240,64 @@ def test_governance_calendar_kind_filter(warehouse):
 
 def metrics_of(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
+
+
+# --- journeys -----------------------------------------------------------------------------
+
+JOURNEYS = "app_pages/journeys.py"
+
+
+def chart_data(at: AppTest, column: str):
+    """The data of the one chart on the page that has ``column``."""
+    import pyarrow as pa
+
+    frames = []
+    for chart in charts(at):
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if column in frame.columns:
+                frames.append(frame)
+    assert len(frames) == 1, f"expected one chart with {column}, found {len(frames)}"
+    return frames[0]
+
+
+def test_journeys_funnel_flows_time_in_stage_and_clv(warehouse):
+    at = open_page(JOURNEYS)
+    assert at.title[0].value == "Journeys"
+    funnel = frame_with(at, "share_reached")
+    assert funnel["journey_stage"].tolist() == ["Onboarding", "Adopting", "Renewing", "At risk"]
+    assert funnel["share_reached"].tolist() == [1.0, 0.5, 0.5, 0.5]
+    assert funnel["accounts_reached"].tolist() == [2, 1, 1, 1]
+
+    flows = chart_data(at, "transitions")
+    moves = set(zip(flows["from_stage"], flows["to_stage"], flows["transitions"], strict=True))
+    assert moves == {("Onboarding", "Adopting", 1), ("Adopting", "Renewing", 1),
+                     ("Onboarding", "At risk", 1)}  # fmt: skip
+
+    times = frame_with(at, "median_days_finished").set_index("journey_stage")
+    assert times.loc["Onboarding", "finished_spells"] == 2
+    assert times.loc["Onboarding", "median_days_finished"] == "90.0"  # text: the column has gaps
+    assert times.loc["Renewing", "current_spells"] == 1
+    assert times.loc["Renewing", "median_days_finished"] == "—"  # no finished stay yet
+    assert list(times.index) == ["Prospect", "Onboarding", "Adopting", "Renewing", "At risk"]
+
+    clv = frame_with(at, "projected_lifetime_value_per_account")
+    assert clv["path"].tolist() == ["Onboarding → Adopting → Renewing", "Onboarding → At risk"]
+    no_missing_markers(at)
+
+
+def test_journeys_region_and_segment_filters(warehouse):
+    # Globex is in NA; Acme in EMEA (fixture accounts).
+    at = open_page(JOURNEYS, region="NA")
+    flows = chart_data(at, "transitions")
+    assert flows[["from_stage", "to_stage"]].values.tolist() == [["Onboarding", "At risk"]]
+    assert at.query_params["region"] == "NA"
+
+    at = open_page(JOURNEYS, segment="renewal_due_90d")
+    assert at.multiselect(key="journeys_segments").value == ["renewal_due_90d"]
+    flows = chart_data(at, "transitions")
+    assert set(flows["to_stage"]) == {"Adopting", "Renewing"}  # Acme's moves only
+
+    at = open_page(JOURNEYS, dates="2024-03-01..2024-03-15")
+    flows = chart_data(at, "transitions")
+    assert flows[["from_stage", "to_stage"]].values.tolist() == [["Adopting", "Renewing"]]

@@ -34,6 +34,8 @@ class Filters:
     teams: Sequence[str] = ()
     rules: Sequence[str] = ()
     severities: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    segments: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class Where:
     ``day``: a timestamp or date column kept when its UTC day is in [start, end].
     ``week``: a week-start (Monday) date column kept when the week overlaps [start, end].
     ``team`` / ``rule`` / ``severity``: varchar columns kept when in the picked values (all
-    values when nothing is picked). Filters without a column are not applied.
+    values when nothing is picked). ``account``: an account-id column, kept when the account
+    is in a picked region (dim_accounts.region) and in a picked segment
+    (fct_segment_membership). Filters without a column are not applied.
 
     ``str(where)`` (or ``where.sql``) is the clause, for the query text at import time;
     ``where.params(filters)`` are exactly the parameters that clause binds.
@@ -54,6 +58,7 @@ class Where:
     team: str | None = None
     rule: str | None = None
     severity: str | None = None
+    account: str | None = None
 
     def _predicates(self) -> list[tuple[str, str]]:
         """(filter name, predicate) for every filter this query applies."""
@@ -75,6 +80,21 @@ class Where:
                 predicates.append(
                     (name, f"(len(${name}::varchar[]) = 0 or {column} = any(${name}::varchar[]))")
                 )
+        if self.account:
+            predicates.append(
+                (
+                    "regions",
+                    f"(len($regions::varchar[]) = 0 or {self.account} in (select account_id "
+                    "from dim_accounts where region = any($regions::varchar[])))",
+                )
+            )
+            predicates.append(
+                (
+                    "segments",
+                    f"(len($segments::varchar[]) = 0 or {self.account} in (select account_id "
+                    "from fct_segment_membership where segment_id = any($segments::varchar[])))",
+                )
+            )
         return predicates
 
     @property
@@ -742,3 +762,119 @@ def least_covered_contacts(limit: int) -> pd.DataFrame:
 
 def single_source_cap_misses() -> pd.DataFrame:
     return db.query(CAP_MISSES_SQL)
+
+
+# --- shared account filters: regions and segments -----------------------------------------
+
+REGIONS_SQL = """
+select distinct region from dim_accounts where region is not null order by region
+"""
+
+SEGMENTS_SQL = """
+select segment_id, min(segment_name) as segment_name
+from fct_segment_membership
+group by segment_id
+order by segment_name, segment_id
+"""
+
+
+def regions() -> list[str]:
+    return db.query(REGIONS_SQL)["region"].tolist()
+
+
+def segments() -> dict[str, str]:
+    """Segment id -> segment name, for the segments with members today."""
+    frame = db.query(SEGMENTS_SQL)
+    return dict(zip(frame["segment_id"], frame["segment_name"], strict=True))
+
+
+# --- journeys ----------------------------------------------------------------------------------
+
+JOURNEY_TABLES = (
+    "fct_account_stage_history",
+    "fct_account_stage_transitions",
+    "fct_segment_membership",
+    "rpt_journey_funnel",
+    "rpt_clv_by_journey",
+)
+
+JOURNEY_DAYS_SQL = """
+select min(entered_at)::date as first_day, max(coalesce(exited_at, entered_at))::date as last_day
+from fct_account_stage_history
+"""
+
+# The funnel is pre-aggregated per monthly cohort: only the dates filter (cohort month) applies.
+FUNNEL = Where(week="f.cohort_month")
+
+FUNNEL_SQL = f"""
+select
+    f.journey_stage,
+    min(f.stage_order) as stage_order,
+    sum(f.cohort_accounts)::bigint as cohort_accounts,
+    sum(f.accounts_reached)::bigint as accounts_reached,
+    sum(f.accounts_reached) / nullif(sum(f.cohort_accounts), 0) as share_reached,
+    sum(f.average_days_to_reach * f.accounts_reached) / nullif(sum(f.accounts_reached), 0)
+        as average_days_to_reach
+from rpt_journey_funnel as f
+where {FUNNEL}
+group by f.journey_stage
+order by stage_order
+"""
+
+TRANSITIONS = Where(day="t.transitioned_at", account="t.account_id")
+
+TRANSITIONS_SQL = f"""
+select t.from_stage, t.to_stage, count(*) as transitions, count(distinct t.account_id) as accounts
+from fct_account_stage_transitions as t
+where {TRANSITIONS}
+group by all
+order by transitions desc, t.from_stage, t.to_stage
+"""
+
+SPELLS = Where(day="h.entered_at", account="h.account_id")
+
+TIME_IN_STAGE_SQL = f"""
+select
+    h.journey_stage,
+    count(*) as spells,
+    count(case when not h.is_current then 1 end) as finished_spells,
+    median(case when not h.is_current then h.days_in_stage end) as median_days_finished,
+    quantile_cont(case when not h.is_current then h.days_in_stage end, 0.9) as p90_days_finished,
+    count(case when h.is_current then 1 end) as current_spells,
+    median(case when h.is_current then h.days_in_stage end) as median_days_current
+from fct_account_stage_history as h
+where {SPELLS}
+group by h.journey_stage
+order by h.journey_stage
+"""
+
+CLV_SQL = """
+select
+    stage_path, spell_count, current_stage, accounts, active_accounts, churned_accounts,
+    lifetime_revenue_per_account, projected_lifetime_value_per_account, monthly_churn_rate,
+    current_arr
+from rpt_clv_by_journey
+order by accounts desc, projected_lifetime_value_per_account desc, stage_path
+limit $limit
+"""
+
+
+def journey_days() -> tuple[dt.date | None, dt.date | None]:
+    bounds = db.scalar_row(JOURNEY_DAYS_SQL)
+    return to_date(bounds.get("first_day")), to_date(bounds.get("last_day"))
+
+
+def journey_funnel(filters: Filters) -> pd.DataFrame:
+    return db.query(FUNNEL_SQL, FUNNEL.params(filters))
+
+
+def stage_transitions(filters: Filters) -> pd.DataFrame:
+    return db.query(TRANSITIONS_SQL, TRANSITIONS.params(filters))
+
+
+def time_in_stage(filters: Filters) -> pd.DataFrame:
+    return db.query(TIME_IN_STAGE_SQL, SPELLS.params(filters))
+
+
+def clv_by_journey(limit: int) -> pd.DataFrame:
+    return db.query(CLV_SQL, {"limit": limit})

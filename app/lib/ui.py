@@ -354,7 +354,9 @@ def _as_text(value: object) -> str:
     if isinstance(value, pd.Timestamp | dt.datetime):
         return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
     return str(value)
 
 
@@ -397,3 +399,26 @@ class Chart:
 def section(title: str, caption: str) -> None:
     st.subheader(title)
     st.caption(caption)
+
+
+def account_filters(*, key: str) -> tuple[list[str], list[str]]:
+    """Sidebar region and segment pickers (kept in the URL as ``region`` and ``segment``)."""
+    regions = multiselect_filter(
+        "Region",
+        queries.regions(),
+        key=f"{key}_regions",
+        url="region",
+        placeholder="All regions",
+        help_text="The account's sales region. Leave empty for all regions.",
+    )
+    segment_names = queries.segments()
+    segments = multiselect_filter(
+        "Segment",
+        list(segment_names),
+        key=f"{key}_segments",
+        url="segment",
+        placeholder="All segments",
+        help_text="Accounts in any of these segments today. Leave empty for all accounts.",
+        format_func=lambda segment_id: segment_names.get(segment_id, segment_id),
+    )
+    return regions, segments
