@@ -23,6 +23,7 @@ PAGES = [
     st.Page("app_pages/violations.py", title="Violations", icon=":material/report:"),
     st.Page("app_pages/governance.py", title="Governance", icon=":material/policy:"),
     st.Page("app_pages/journeys.py", title="Journeys", icon=":material/conversion_path:"),
+    st.Page("app_pages/service_levels.py", title="Team service levels", icon=":material/timer:"),
 ]
 
 st.set_page_config(

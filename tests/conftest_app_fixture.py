@@ -456,6 +456,52 @@ insert into rpt_clv_by_journey values
 """
 
 
+# --- Team service levels: tasks and the daily workload ------------------------------------
+SERVICE_REPORTS = """
+create table fct_task_service_levels (
+    task_id varchar primary key, account_id varchar, account_name varchar,
+    account_arr decimal(18, 2), teammate_id varchar, teammate_name varchar, team varchar,
+    task_type varchar, task_subtype varchar, status varchar, priority varchar, subject varchar,
+    created_at timestamp, completed_at timestamp, is_open boolean, hours_to_action double,
+    open_age_hours double, data_end_at timestamp
+);
+insert into fct_task_service_levels
+select task_id, t.account_id, a.account_name, a.arr, 'usr_' || teammate, teammate, team,
+    task_type, task_type, case when completed_at is null then 'Open' else 'Completed' end,
+    'Normal', subject, created_at::timestamp, completed_at::timestamp, completed_at is null,
+    date_diff('second', created_at::timestamp, completed_at::timestamp) / 3600,
+    case when completed_at is null
+        then date_diff('second', created_at::timestamp, timestamp '2024-03-15 23:59:59') / 3600
+    end,
+    timestamp '2024-03-15 23:59:59'
+from (values
+    ('00T1', 'acc_acme', 'Casey Success', 'customer_success', 'Call', 'QBR prep',
+     '2024-03-04 09:00:00', '2024-03-04 19:00:00'),
+    ('00T2', 'acc_acme', 'Casey Success', 'customer_success', 'Email', 'Send QBR deck',
+     '2024-03-05 09:00:00', '2024-03-06 15:00:00'),
+    ('00T3', 'acc_globex', 'Dana Owner', 'account_management', 'Call', 'Renewal call',
+     '2024-03-08 08:00:00', null)
+) as t(task_id, account_id, teammate, team, task_type, subject, created_at, completed_at)
+left join dim_accounts as a on a.account_id = t.account_id;
+create table rpt_team_workload_daily (
+    workload_date date, team varchar, teammate_id varchar, teammate_name varchar,
+    open_tickets integer, open_tasks integer, open_items integer, items_opened integer,
+    team_open_items integer, open_items_percent_rank double, is_swamped boolean,
+    primary key (workload_date, teammate_id)
+);
+insert into rpt_team_workload_daily
+select day::date, team, 'usr_' || teammate, teammate, tickets, tasks, tickets + tasks, opened,
+    sum(tickets + tasks) over (partition by day, team), 0.0, tickets + tasks >= 2
+from (values
+    ('2024-03-14', 'support', 'Pat Support', 1, 0, 0),
+    ('2024-03-15', 'support', 'Pat Support', 1, 0, 0),
+    ('2024-03-15', 'support', 'Lee Helper', 0, 0, 1),
+    ('2024-03-15', 'account_management', 'Dana Owner', 0, 1, 0),
+    ('2024-03-14', 'customer_success', 'Casey Success', 2, 1, 2)
+) as w(day, team, teammate, tickets, tasks, opened);
+"""
+
+
 @dataclass(frozen=True)
 class Counts:
     accounts: int
@@ -493,6 +539,7 @@ def build_warehouse(path: Path, *, rebuilt: bool = False) -> Counts:
         _add_customer_360(con)
         con.execute(GOVERNANCE_REPORTS)
         con.execute(JOURNEY_REPORTS)
+        con.execute(SERVICE_REPORTS)
     return Counts(
         accounts=len(accounts),
         contacts=len(contacts),

@@ -301,3 +301,54 @@ def test_journeys_region_and_segment_filters(warehouse):
     at = open_page(JOURNEYS, dates="2024-03-01..2024-03-15")
     flows = chart_data(at, "transitions")
     assert flows[["from_stage", "to_stage"]].values.tolist() == [["Adopting", "Renewing"]]
+
+
+# --- team service levels ------------------------------------------------------------------
+
+SERVICE = "app_pages/service_levels.py"
+
+
+def test_service_levels_tickets_breaches_tasks_and_workload(warehouse):
+    at = open_page(SERVICE)
+    assert at.title[0].value == "Team service levels"
+    tickets = frame_with(at, "first_reply_breach_rate").set_index("priority")
+    assert tickets.loc["High", "open_tickets"] == 1
+    assert tickets.loc["High", "resolution_breach_rate"] == 1.0  # 9001 is open past 24 h
+    assert tickets.loc["Normal", "tickets"] == 2
+    assert tickets.loc["Normal", "first_reply_breach_rate"] == 0.5  # 8999: 11 h vs 8 h
+    assert tickets.loc["Normal", "median_first_reply_hours"] == 6.0
+    assert set(tickets["team"]) == {"Support"}
+
+    stages = frame_with(at, "breach_rate").set_index("journey_stage")
+    assert stages.loc["Renewing", "breached_tickets"] == 2
+    assert stages.loc["Renewing", "arr_breached"] == "144,000"
+    assert stages.loc["Prospect", "arr_breached"] == "—"
+
+    late = frame_with(at, "is_resolution_breached")
+    assert late["ticket_id"].tolist() == ["9001"]
+    assert late["account_name"].tolist() == ["Acme Corp"]
+
+    tasks = frame_with(at, "median_hours_to_action")
+    assert tasks[["team", "task_type"]].values.tolist() == [
+        ["Account management", "Call"], ["Customer success", "Call"],
+        ["Customer success", "Email"],
+    ]  # fmt: skip
+    assert tasks["open_tasks"].tolist() == [1, 0, 0]
+
+    workload = chart_data(at, "open_items")
+    assert len(workload) == 5
+    swamped = workload.loc[workload["swamped"] == "Swamped", "person"].tolist()
+    assert swamped == ["Casey Success (Customer success)"]
+    no_missing_markers(at)
+
+
+def test_service_levels_team_and_region_filters(warehouse):
+    at = open_page(SERVICE, team="customer_success")
+    assert any("No ticket was opened" in info.value for info in at.info)
+    assert frame_with(at, "median_hours_to_action")["tasks"].tolist() == [1, 1]
+
+    at = open_page(SERVICE, region="NA")  # Globex and Initech
+    late = [frame for frame in at.dataframe if "is_resolution_breached" in frame.value.columns]
+    assert not late and any("No open ticket is late" in s.value for s in at.success)
+    tasks = frame_with(at, "median_hours_to_action")
+    assert tasks["team"].tolist() == ["Account management"]

@@ -878,3 +878,152 @@ def time_in_stage(filters: Filters) -> pd.DataFrame:
 
 def clv_by_journey(limit: int) -> pd.DataFrame:
     return db.query(CLV_SQL, {"limit": limit})
+
+
+# --- team service levels -----------------------------------------------------------------------
+
+SERVICE_TABLES = (
+    "fct_ticket_service_levels",
+    "fct_task_service_levels",
+    "rpt_team_workload_daily",
+    "fct_segment_membership",
+)
+
+SERVICE_DAYS_SQL = """
+select min(day) as first_day, max(day) as last_day
+from (
+    select created_at::date as day from fct_ticket_service_levels
+    union all
+    select created_at::date from fct_task_service_levels
+    union all
+    select workload_date from rpt_team_workload_daily
+)
+"""
+
+SERVICE_TEAMS_SQL = """
+select team from fct_ticket_service_levels where team is not null
+union
+select team from fct_task_service_levels where team is not null
+order by team
+"""
+
+TICKETS = Where(day="t.created_at", team="t.team", account="t.account_id")
+
+TICKET_LEVELS_SQL = f"""
+select
+    t.team,
+    t.priority,
+    min(t.first_reply_target_hours) as first_reply_target_hours,
+    min(t.resolution_target_hours) as resolution_target_hours,
+    count(*) as tickets,
+    count(case when t.is_open then 1 end) as open_tickets,
+    median(t.first_reply_hours) as median_first_reply_hours,
+    median(t.resolution_hours) as median_resolution_hours,
+    avg(case when t.is_first_reply_breached then 1 else 0 end) as first_reply_breach_rate,
+    avg(case when t.is_resolution_breached then 1 else 0 end) as resolution_breach_rate
+from fct_ticket_service_levels as t
+where {TICKETS}
+group by t.team, t.priority
+order by t.team, case t.priority when 'urgent' then 1 when 'high' then 2 when 'normal' then 3
+    when 'low' then 4 else 5 end
+"""
+
+BREACHES_BY_STAGE_SQL = f"""
+with per_account as (
+    select
+        t.account_id,
+        a.journey_stage,
+        a.arr,
+        count(*) as tickets,
+        count(case when t.is_first_reply_breached or t.is_resolution_breached then 1 end)
+            as breached_tickets
+    from fct_ticket_service_levels as t
+    left join dim_accounts as a on a.account_id = t.account_id
+    where {TICKETS}
+    group by all
+)
+select
+    journey_stage,
+    sum(tickets)::bigint as tickets,
+    sum(breached_tickets)::bigint as breached_tickets,
+    sum(breached_tickets) / sum(tickets) as breach_rate,
+    count(case when breached_tickets > 0 and account_id is not null then 1 end)
+        as accounts_breached,
+    sum(case when breached_tickets > 0 then arr end) as arr_breached
+from per_account
+group by journey_stage
+order by breach_rate desc, journey_stage
+"""
+
+OPEN_BREACHES_SQL = f"""
+select
+    t.ticket_id, t.account_name, a.journey_stage, t.account_arr, t.priority, t.status,
+    t.teammate_name, t.team, t.created_at, t.is_first_reply_breached, t.is_resolution_breached,
+    t.resolution_due_at
+from fct_ticket_service_levels as t
+left join dim_accounts as a on a.account_id = t.account_id
+where t.is_open
+  and (t.is_first_reply_breached or t.is_resolution_breached)
+  and {TICKETS}
+order by t.account_arr desc nulls last, t.created_at, t.ticket_id
+limit $limit
+"""
+
+TASKS = Where(day="k.created_at", team="k.team", account="k.account_id")
+
+TASK_LEVELS_SQL = f"""
+select
+    k.team,
+    k.task_type,
+    count(*) as tasks,
+    count(case when k.is_open then 1 end) as open_tasks,
+    median(k.hours_to_action) as median_hours_to_action,
+    quantile_cont(k.hours_to_action, 0.9) as p90_hours_to_action,
+    median(k.open_age_hours) as median_open_age_hours
+from fct_task_service_levels as k
+where {TASKS}
+group by all
+order by k.team, tasks desc, k.task_type
+"""
+
+WORKLOAD = Where(day="w.workload_date", team="w.team")
+
+WORKLOAD_SQL = f"""
+select
+    w.workload_date, w.team, w.teammate_id, w.teammate_name, w.open_tickets, w.open_tasks,
+    w.open_items, w.items_opened, w.is_swamped
+from rpt_team_workload_daily as w
+where {WORKLOAD}
+  and w.workload_date > $end::date - $days
+order by w.team, w.teammate_name, w.workload_date
+"""
+
+
+def service_days() -> tuple[dt.date | None, dt.date | None]:
+    bounds = db.scalar_row(SERVICE_DAYS_SQL)
+    return to_date(bounds.get("first_day")), to_date(bounds.get("last_day"))
+
+
+def service_teams() -> list[str]:
+    return db.query(SERVICE_TEAMS_SQL)["team"].tolist()
+
+
+def ticket_levels(filters: Filters) -> pd.DataFrame:
+    return db.query(TICKET_LEVELS_SQL, TICKETS.params(filters))
+
+
+def breaches_by_stage(filters: Filters) -> pd.DataFrame:
+    return db.query(BREACHES_BY_STAGE_SQL, TICKETS.params(filters))
+
+
+def open_breaches(filters: Filters, limit: int) -> pd.DataFrame:
+    return db.query(OPEN_BREACHES_SQL, TICKETS.params(filters, limit=limit))
+
+
+def task_levels(filters: Filters) -> pd.DataFrame:
+    return db.query(TASK_LEVELS_SQL, TASKS.params(filters))
+
+
+def workload(filters: Filters, days: int) -> pd.DataFrame:
+    """Open items per teammate per day, over the last ``days`` days of the range."""
+    return db.query(WORKLOAD_SQL, WORKLOAD.params(filters, days=days))
