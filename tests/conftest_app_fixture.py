@@ -502,6 +502,42 @@ from (values
 """
 
 
+# --- Overview: the governance scorecard, computed from the messages and violations -------
+SCORECARD_REPORT = """
+create table rpt_governance_scorecard_weekly as
+with m as (
+    select date_trunc('week', sent_at)::date as week_start, team, contact_id, account_id
+    from fct_communications
+),
+v as (
+    select date_trunc('week', sent_at)::date as week_start, team, severity, contact_id,
+        account_id
+    from fct_cadence_violations
+),
+messaged as (
+    select week_start, coalesce(team, 'all') as team,
+        count(distinct contact_id) as contacts, count(distinct account_id) as accounts
+    from m group by grouping sets ((week_start, team), (week_start))
+),
+over_policy as (
+    select week_start, coalesce(team, 'all') as team, coalesce(severity, 'all') as severity,
+        count(distinct contact_id) as contacts, count(distinct account_id) as accounts
+    from v group by grouping sets ((week_start, team, severity), (week_start, team),
+        (week_start, severity), (week_start))
+)
+select ms.week_start, ms.team, s.severity, ms.contacts::integer as contacts_messaged,
+    coalesce(o.contacts, 0)::integer as contacts_over_policy,
+    coalesce(o.contacts, 0) / ms.contacts as share_contacts_over_policy,
+    ms.accounts::integer as accounts_messaged,
+    coalesce(o.accounts, 0)::integer as accounts_over_policy,
+    coalesce(o.accounts, 0) / ms.accounts as share_accounts_over_policy
+from messaged as ms
+cross join (values ('high'), ('medium'), ('low'), ('all')) as s(severity)
+left join over_policy as o
+    on o.week_start = ms.week_start and o.team = ms.team and o.severity = s.severity;
+"""
+
+
 @dataclass(frozen=True)
 class Counts:
     accounts: int
@@ -536,6 +572,7 @@ def build_warehouse(path: Path, *, rebuilt: bool = False) -> Counts:
             ],
         )
         con.execute(REPORTS)
+        con.execute(SCORECARD_REPORT)
         _add_customer_360(con)
         con.execute(GOVERNANCE_REPORTS)
         con.execute(JOURNEY_REPORTS)

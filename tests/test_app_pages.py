@@ -352,3 +352,33 @@ def test_service_levels_team_and_region_filters(warehouse):
     assert not late and any("No open ticket is late" in s.value for s in at.success)
     tasks = frame_with(at, "median_hours_to_action")
     assert tasks["team"].tolist() == ["Account management"]
+
+
+# --- overview: governance scorecard -------------------------------------------------------
+
+
+def test_overview_scorecard_with_trend_vs_previous_period(warehouse):
+    at = open_page("app_pages/overview.py", weeks="2024-03-11..2024-03-17")
+    contacts = next(m for m in at.metric if m.label.startswith("Contacts over policy"))
+    # Week of 11 March: nobody over the policy; the week before: both contacts messaged were.
+    assert contacts.value == "0.0%"
+    assert contacts.proto.delta == "-100.0 pts vs previous period"
+    card = frame_with(at, "severity_label")
+    overall = card[(card["team_label"] == "All teams") & (card["severity_label"] == "Any severity")]
+    assert overall["contacts_change"].tolist() == ["-100.0"]
+    assert overall["contacts_share"].tolist() == ["0.0%"]
+    marketing = card[(card["team_label"] == "Marketing") & (card["severity_label"] == "High")]
+    # Marketing messaged Bob (over the policy) and Alice in week 1, Carol (fine) in week 2.
+    assert marketing["contacts_share"].tolist() == ["0.0%"]
+    assert marketing["contacts_change"].tolist() == ["-50.0"]
+    assert "None" not in card.astype(str).values
+
+
+def test_overview_scorecard_team_filter_keeps_all_teams_row(warehouse):
+    at = open_page("app_pages/overview.py", team="support")
+    card = frame_with(at, "severity_label")
+    assert set(card["team_label"]) == {"All teams", "Support"}
+    support = card[(card["team_label"] == "Support") & (card["severity_label"] == "Any severity")]
+    assert support["contacts_share"].tolist() == ["50.0%"]  # Alice (week 1) over; Erin not
+    assert support["weeks"].tolist() == [2]
+    no_missing_markers(at)

@@ -1027,3 +1027,72 @@ def task_levels(filters: Filters) -> pd.DataFrame:
 def workload(filters: Filters, days: int) -> pd.DataFrame:
     """Open items per teammate per day, over the last ``days`` days of the range."""
     return db.query(WORKLOAD_SQL, WORKLOAD.params(filters, days=days))
+
+
+# --- overview: the governance scorecard --------------------------------------------------------
+
+OVERVIEW_TABLES = ("rpt_governance_scorecard_weekly",)
+
+# Weekly rows of the selected weeks ("current") and of as many weeks just before ("previous"),
+# averaged per team and severity: the share of contacts and accounts over the policy.
+SCORECARD_SQL = """
+with bounds as (
+    select
+        date_trunc('week', $start::date)::date as first_week,
+        date_trunc('week', $end::date)::date as last_week
+),
+periods as (
+    select
+        first_week as current_start,
+        $end::date as current_end,
+        first_week - (last_week - first_week)::integer - 7 as previous_start,
+        first_week - 1 as previous_end
+    from bounds
+),
+rows as (
+    select
+        s.*,
+        case
+            when s.week_start between p.current_start and p.current_end then 'current'
+            else 'previous'
+        end as period
+    from rpt_governance_scorecard_weekly as s
+    cross join periods as p
+    where s.week_start between p.previous_start and p.current_end
+      and (s.team = 'all' or len($teams::varchar[]) = 0 or s.team = any($teams::varchar[]))
+)
+select
+    team,
+    severity,
+    avg(case when period = 'current' then share_contacts_over_policy end) as contacts_share,
+    avg(case when period = 'previous' then share_contacts_over_policy end)
+        as contacts_share_previous,
+    avg(case when period = 'current' then share_accounts_over_policy end) as accounts_share,
+    avg(case when period = 'previous' then share_accounts_over_policy end)
+        as accounts_share_previous,
+    count(case when period = 'current' then 1 end) as weeks,
+    count(case when period = 'previous' then 1 end) as weeks_previous
+from rows
+group by team, severity
+order by
+    team = 'all' desc, team,
+    case severity when 'all' then 0 when 'high' then 1 when 'medium' then 2 else 3 end
+"""
+
+SCORECARD_WEEKS_SQL = """
+select week_start, severity, share_contacts_over_policy, share_accounts_over_policy
+from rpt_governance_scorecard_weekly
+where team = 'all'
+  and week_start between date_trunc('week', $start::date) and $end::date
+order by week_start, severity
+"""
+
+
+def scorecard(filters: Filters) -> pd.DataFrame:
+    return db.query(
+        SCORECARD_SQL, {"start": filters.start, "end": filters.end, "teams": list(filters.teams)}
+    )
+
+
+def scorecard_weeks(filters: Filters) -> pd.DataFrame:
+    return db.query(SCORECARD_WEEKS_SQL, {"start": filters.start, "end": filters.end})
