@@ -182,15 +182,14 @@ def render_account(account_id: str, contact_id: str | None) -> None:
         {"attribute": "Attribute", "value": "Value", "source": "Came from"},
     )
 
-    left, right = st.columns(2)
-    with left:
+    with st.container():
         ui.section("Journey stages", "Every stage the account has been in, oldest first.")
         history = queries.stage_history(account_id)
         if history.empty:
             st.info("No stage history for this account.")
         else:
             ui.table(history, STAGE_COLUMNS)
-    with right:
+    with st.container():
         ui.section("Segments", "The segments the account is in today, and since when.")
         segments = queries.account_segments(account_id)
         if segments.empty:

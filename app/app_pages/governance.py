@@ -111,7 +111,7 @@ def render_violations(filters: Filters) -> None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("week_start:T", title="Week"),
+            x=alt.X("yearmonthdate(week_start):O", title="Week (starting Monday)"),
             y=alt.Y("sum(violation_count):Q", title="Violations"),
             color=alt.Color(
                 "rule:N",
@@ -137,8 +137,7 @@ def render_violations(filters: Filters) -> None:
 
 
 def render_worst(filters: Filters) -> None:
-    left, right = st.columns(2)
-    with left:
+    with st.container():
         ui.section(
             f"Worst-contacted contacts (top {TOP_N})",
             "Most violating messages received, then the fullest window.",
@@ -153,7 +152,7 @@ def render_worst(filters: Filters) -> None:
                 label="Drill into a contact's violations",
                 icon=":material/search:",
             )
-    with right:
+    with st.container():
         ui.section(
             f"Worst-contacted accounts (top {TOP_N})",
             "Violating messages to any of the account's people, with its stage and ARR.",

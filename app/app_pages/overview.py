@@ -97,10 +97,8 @@ def render_scorecard(filters: Filters) -> None:
             for a, b in zip(card["accounts_share"], card["accounts_share_previous"], strict=True)
         ],
     )
-    left, right = st.columns([3, 2])
-    with left:
-        ui.table(table, SCORECARD_COLUMNS)
-    with right:
+    ui.table(table, SCORECARD_COLUMNS)
+    with st.container():
         weekly = queries.scorecard_weeks(filters)
         if not weekly.empty:
             data = weekly.assign(

@@ -17,7 +17,9 @@ def hours(label: str, help_text: str | None = None):
 
 
 def share(label: str):
-    return st.column_config.ProgressColumn(label, format="percent", min_value=0.0, max_value=1.0)
+    return st.column_config.ProgressColumn(
+        label, format="percent", min_value=0.0, max_value=1.0, width="small"
+    )
 
 
 TICKET_COLUMNS = {
@@ -25,12 +27,12 @@ TICKET_COLUMNS = {
     "priority": "Priority",
     "tickets": ui.count_column("Tickets"),
     "open_tickets": ui.count_column("Open"),
-    "median_first_reply_hours": hours("Median first reply (h)"),
-    "first_reply_target_hours": hours("First-reply target (h)"),
-    "first_reply_breach_rate": share("First reply late"),
-    "median_resolution_hours": hours("Median resolution (h)"),
-    "resolution_target_hours": hours("Resolution target (h)"),
-    "resolution_breach_rate": share("Resolution late"),
+    "median_first_reply_hours": hours("Reply (h)", "Median hours to the first reply."),
+    "first_reply_target_hours": hours("Target (h)", "First-reply target of the priority."),
+    "first_reply_breach_rate": share("Reply late"),
+    "median_resolution_hours": hours("Resolved (h)", "Median hours to resolution."),
+    "resolution_target_hours": hours("Target (h)", "Resolution target of the priority."),
+    "resolution_breach_rate": share("Resolved late"),
 }
 STAGE_COLUMNS = {
     "journey_stage": "Account stage",
@@ -104,15 +106,14 @@ def render_tickets(filters: Filters) -> None:
     )
     ui.table(levels, TICKET_COLUMNS)
 
-    left, right = st.columns([2, 3])
-    with left:
+    with st.container():
         ui.section(
             "Breaches by account stage",
             "Tickets that missed a target, by the account's journey stage today, and the ARR "
             "of the accounts that had one.",
         )
         ui.table(queries.breaches_by_stage(filters), STAGE_COLUMNS)
-    with right:
+    with st.container():
         ui.section(
             "Open tickets already late, largest accounts first",
             f"Up to {OPEN_BREACHES_LIMIT} open tickets past a target, by the account's ARR.",
