@@ -180,7 +180,7 @@ def test_governance_violations_by_rule_team_and_worst_contacted(warehouse):
     at = open_page(GOVERNANCE)
     assert at.title[0].value == "Governance"
     assert not at.error
-    by_team = frame_with(at, "contact_weeks")
+    by_team = frame_with(at, "violation_count")
     # Rules shown in words, teams and severity labelled.
     assert by_team["rule"].tolist() == by_team["rule_id"].map(RULE_TEXT).tolist()
     rows = set(zip(by_team["rule_id"], by_team["team"], by_team["violation_count"], strict=True))
@@ -203,7 +203,7 @@ def test_governance_violations_by_rule_team_and_worst_contacted(warehouse):
 
 def test_governance_team_filter_in_url(warehouse):
     at = open_page(GOVERNANCE, team="marketing")
-    by_team = frame_with(at, "contact_weeks")
+    by_team = frame_with(at, "violation_count")
     assert by_team["rule_id"].tolist() == ["max_1_promotional_per_7d"]
     assert frame_with(at, "high_severity")["account_name"].tolist() == ["Globex"]
 

@@ -17,6 +17,7 @@ RULE_TEAM_COLUMNS = {
     "severity": "Severity",
     "team": "Sent by team",
     "violation_count": ui.count_column("Violations"),
+    "contacts": ui.count_column("Contacts"),
 }
 CONTACT_COLUMNS = {
     "email": "Contact",
@@ -68,8 +69,7 @@ def render_filters() -> Filters | None:
         last,
         key="governance_dates",
         url="dates",
-        help_text="Day (UTC) a violating message was sent; weekly charts show every week "
-        "(starting Monday) that overlaps the range.",
+        help_text="Day (UTC) a violating message was sent.",
     )
     teams = ui.team_filter(
         queries.sending_teams(),
@@ -86,7 +86,10 @@ def render_filters() -> Filters | None:
         help_text="Severity of the rule broken. Leave empty for all severities.",
         format_func=ui.severity_label,
     )
-    return Filters(start, end, teams=teams, severities=severities)
+    regions, segments = ui.account_filters(key="governance")
+    return Filters(
+        start, end, teams=teams, severities=severities, regions=regions, segments=segments
+    )
 
 
 def rule_labels(frame: pd.DataFrame) -> pd.Series:

@@ -97,7 +97,7 @@ def render_scorecard(filters: Filters) -> None:
             for a, b in zip(card["accounts_share"], card["accounts_share_previous"], strict=True)
         ],
     )
-    ui.table(table, SCORECARD_COLUMNS)
+    ui.table(table, SCORECARD_COLUMNS, height=320)
     with st.container():
         weekly = queries.scorecard_weeks(filters)
         if not weekly.empty:

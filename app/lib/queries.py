@@ -224,7 +224,13 @@ def messages_by_category(filters: Filters) -> pd.DataFrame:
 
 # Violations (fct_cadence_violations as v): rule, severity, the team of the offending message
 # and the UTC day it was sent.
-VIOLATIONS = Where(day="v.sent_at", team="v.team", rule="v.rule_id", severity="v.severity")
+VIOLATIONS = Where(
+    day="v.sent_at",
+    team="v.team",
+    rule="v.rule_id",
+    severity="v.severity",
+    account="v.account_id",
+)
 
 VIOLATION_DAYS_SQL = """
 select min(sent_at)::date as first_day, max(sent_at)::date as last_day
@@ -582,46 +588,33 @@ GOVERNANCE_TABLES = (
     "rpt_single_source_cap_misses",
 )
 
-# The rules with violations, with their words and severity (for labels and the severity join).
-RULES_SQL = """
-select rule_id, min(rule_description) as rule_description, min(severity) as severity
-from fct_cadence_violations
-group by rule_id
-order by rule_id
-"""
-
-# Violations per week, rule and team (rpt_violations_by_week) with the rule's severity.
-WEEKLY_VIOLATIONS = Where(week="w.week_start", team="w.team", severity="r.severity")
-
+# Violations per week, rule and team, straight from fct_cadence_violations so that every
+# filter (days, team, severity, the account's region and segment) applies.
 VIOLATIONS_BY_RULE_WEEK_SQL = f"""
-with rules as ({RULES_SQL})
 select
-    w.week_start,
-    w.rule_id,
-    r.rule_description,
-    r.severity,
-    sum(w.violation_count)::bigint as violation_count
-from rpt_violations_by_week as w
-left join rules as r on r.rule_id = w.rule_id
-where {WEEKLY_VIOLATIONS}
+    date_trunc('week', v.sent_at)::date as week_start,
+    v.rule_id,
+    min(v.rule_description) as rule_description,
+    min(v.severity) as severity,
+    count(*) as violation_count
+from fct_cadence_violations as v
+where {VIOLATIONS}
 group by all
-order by w.week_start, w.rule_id
+order by week_start, v.rule_id
 """
 
 VIOLATIONS_BY_RULE_TEAM_SQL = f"""
-with rules as ({RULES_SQL})
 select
-    w.rule_id,
-    r.rule_description,
-    r.severity,
-    w.team,
-    sum(w.violation_count)::bigint as violation_count,
-    sum(w.contact_count)::bigint as contact_weeks
-from rpt_violations_by_week as w
-left join rules as r on r.rule_id = w.rule_id
-where {WEEKLY_VIOLATIONS}
-group by all
-order by violation_count desc, w.rule_id, w.team
+    v.rule_id,
+    min(v.rule_description) as rule_description,
+    min(v.severity) as severity,
+    v.team,
+    count(*) as violation_count,
+    count(distinct v.contact_id) as contacts
+from fct_cadence_violations as v
+where {VIOLATIONS}
+group by v.rule_id, v.team
+order by violation_count desc, v.rule_id, v.team
 """
 
 RANKED_ACCOUNTS_SQL = f"""
@@ -709,16 +702,12 @@ order by rule_id, share_missed, source_system
 """
 
 
-def rules() -> pd.DataFrame:
-    return db.query(RULES_SQL)
-
-
 def violations_by_rule_week(filters: Filters) -> pd.DataFrame:
-    return db.query(VIOLATIONS_BY_RULE_WEEK_SQL, WEEKLY_VIOLATIONS.params(filters))
+    return db.query(VIOLATIONS_BY_RULE_WEEK_SQL, VIOLATIONS.params(filters))
 
 
 def violations_by_rule_team(filters: Filters) -> pd.DataFrame:
-    return db.query(VIOLATIONS_BY_RULE_TEAM_SQL, WEEKLY_VIOLATIONS.params(filters))
+    return db.query(VIOLATIONS_BY_RULE_TEAM_SQL, VIOLATIONS.params(filters))
 
 
 def ranked_accounts(filters: Filters, limit: int) -> pd.DataFrame:

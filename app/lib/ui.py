@@ -360,10 +360,10 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def table(frame: pd.DataFrame, columns: Mapping[str, Any]) -> None:
+def table(frame: pd.DataFrame, columns: Mapping[str, Any], *, height: int | None = None) -> None:
     """A read-only table showing ``columns`` in order (name -> header or column config),
     codes as human labels, missing values as an em dash; the frame's other columns are kept
-    but not shown."""
+    but not shown. ``height`` (pixels) scrolls a long table inside a fixed box."""
     shown = fill_missing(with_labels(frame, list(columns)), list(columns))
     config = {}
     for name, spec in columns.items():
@@ -371,7 +371,10 @@ def table(frame: pd.DataFrame, columns: Mapping[str, Any]) -> None:
         if became_text and isinstance(spec, Mapping):
             spec = st.column_config.TextColumn(spec.get("label"), help=spec.get("help"))
         config[name] = spec
-    st.dataframe(shown, hide_index=True, column_order=tuple(columns), column_config=config)
+    options = {} if height is None else {"height": height}
+    st.dataframe(
+        shown, hide_index=True, column_order=tuple(columns), column_config=config, **options
+    )
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,10 @@ window_messages as (
         on
             coalesce(violations.account_id, violations.contact_id)
             = coalesce(communications.account_id, communications.contact_id)
-        and communications.sent_at between violations.window_start and violations.window_end
-        and {{ list_contains(
-            "replace(violations.message_ids_in_window, ',', '|')", 'communications.message_id'
-        ) }}
+            and communications.sent_at between violations.window_start and violations.window_end
+            and {{ list_contains(
+                "replace(violations.message_ids_in_window, ',', '|')", 'communications.message_id'
+            ) }}
     group by violations.violation_id, communications.source_system
 ),
 
