@@ -100,7 +100,7 @@ def test_customer_360_golden_record_history_people_segments_tickets(warehouse):
     assert record.loc["Plan", "value"] == "Enterprise"
     assert record.loc["Next renewal", "value"] == "2024-06-30"
     assert record.loc["Journey stage", "value"] == "Renewing since 2024-03-01"
-    assert record.loc["Journey stage", "source"] == "Stage rule: renewing_within_90_days"
+    assert record.loc["Journey stage", "source"] == "Stage rule: Renewing within 90 days"
     assert record.loc["CSAT", "value"] == "4.5 / 5 (2 ratings)"
     assert record.loc["Engagement", "value"] == "42 points, rising"
     assert record.loc["Last touch: Customer success", "value"] == "2024-03-05 10:00 UTC"
@@ -110,6 +110,7 @@ def test_customer_360_golden_record_history_people_segments_tickets(warehouse):
     assert history["journey_stage"].tolist() == ["Onboarding", "Adopting", "Renewing"]
     assert history["days_in_stage"].tolist() == [90, 184, 15]
     assert history["exited_at"].tolist()[-1] == "—"  # the current spell has not ended
+    assert history["entry_rule"].tolist()[0] == "Onboarding first 90 days"
 
     segments = frame_with(at, "segment_name")
     assert segments["segment_name"].tolist() == ["ARR tier: enterprise", "Renewal due in 90 days"]

@@ -150,7 +150,7 @@ def golden_record(account: dict[str, object]) -> pd.DataFrame:
         ("Journey stage",
          f"{ui.stage_label(account.get('journey_stage'))} since "
          f"{_text(account.get('stage_entered_at'), '{:%Y-%m-%d}')}",
-         f"Stage rule: {_text(account.get('stage_rule'))}"),
+         f"Stage rule: {ui.rule_id_label(account.get('stage_rule'))}"),
         ("CSAT", csat_text, "Zendesk (rated tickets)"),
         ("Open tickets", _text(account.get("open_ticket_count")), "Zendesk"),
         ("Engagement",

@@ -93,6 +93,11 @@ def stage_label(value: object) -> str:
     return _label(STAGE_LABELS, value)
 
 
+def rule_id_label(value: object) -> str:
+    """A rule id in words: 'renewing_within_90_days' -> 'Renewing within 90 days'."""
+    return _label({}, value)
+
+
 def persona_label(value: object) -> str:
     return _label(PERSONA_LABELS, value)
 
@@ -312,6 +317,8 @@ LABELLERS: dict[str, Callable[[object], str]] = {
     "from_stage": stage_label,
     "to_stage": stage_label,
     "persona": persona_label,
+    "entry_rule": rule_id_label,
+    "stage_rule": rule_id_label,
     "source_system": source_label,
     "largest_source_system": source_label,
     "severity": severity_label,
