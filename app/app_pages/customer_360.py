@@ -26,8 +26,8 @@ SEGMENT_COLUMNS = {
 }
 PEOPLE_COLUMNS = {
     "full_name": "Name",
-    "email": "Email",
-    "title": "Title",
+    "email": ui.text_column("Email"),
+    "title": ui.text_column("Title", "small"),
     "persona": "Persona",
     "engagement_score": ui.count_column(
         "Engagement", "Engagement points in the last 90 days (last 30 days count twice)."
@@ -43,9 +43,9 @@ TIMELINE_COLUMNS = {
     "category": "Category",
     "channel": "Channel",
     "full_name": "To",
-    "subject": "Subject",
+    "subject": ui.text_column("Subject"),
     "is_violation": st.column_config.CheckboxColumn("Broke a rule", width="small"),
-    "rules_broken": "Rules broken",
+    "rules_broken": ui.text_column("Rules broken"),
     "source_system": "Seen by",
 }
 TICKET_COLUMNS = {

@@ -13,32 +13,31 @@ TOP_N = 10
 SEVERITY_ORDER = ["High", "Medium", "Low"]
 
 RULE_TEAM_COLUMNS = {
-    "rule": "Rule",
+    "rule": ui.text_column("Rule", "large"),
     "severity": "Severity",
     "team": "Sent by team",
     "violation_count": ui.count_column("Violations"),
     "contacts": ui.count_column("Contacts"),
 }
 CONTACT_COLUMNS = {
-    "email": "Contact",
-    "account_name": "Account",
+    "email": ui.text_column("Contact"),
+    "account_name": ui.text_column("Account"),
     "violations": ui.count_column("Violations"),
     "max_messages_in_window": ui.count_column("Most in a window"),
-    "teams": "Teams involved",
-    "last_violation_at": ui.utc_column("Last violation (UTC)"),
+    "teams": ui.text_column("Teams involved"),
 }
 ACCOUNT_COLUMNS = {
-    "account_name": "Account",
+    "account_name": ui.text_column("Account"),
     "journey_stage": "Stage",
     "arr": st.column_config.NumberColumn("ARR", format="dollar"),
     "violations": ui.count_column("Violations"),
-    "high_severity": ui.count_column("High severity"),
-    "contacts": ui.count_column("Contacts affected"),
-    "rules": ui.count_column("Rules broken"),
-    "last_violation_at": ui.utc_column("Last violation (UTC)"),
+    "high_severity": ui.count_column("High", "Violations of high-severity rules."),
+    "contacts": ui.count_column("Contacts", "Contacts of the account who got one."),
+    "rules": ui.count_column("Rules", "Different rules broken."),
+    "last_violation_at": st.column_config.DateColumn("Last", format="YYYY-MM-DD"),
 }
 CAP_MISS_COLUMNS = {
-    "rule": "Rule",
+    "rule": ui.text_column("Rule", "large"),
     "source_system": "If only this system capped",
     "violations": ui.count_column("Violations"),
     "violations_caught": ui.count_column("It would catch"),
@@ -47,8 +46,8 @@ CAP_MISS_COLUMNS = {
     ),
 }
 LEAST_COVERED_COLUMNS = {
-    "email": "Contact",
-    "account_name": "Account",
+    "email": ui.text_column("Contact"),
+    "account_name": ui.text_column("Account"),
     "messages_total": ui.count_column("Messages"),
     "source_system_count": ui.count_column("Systems"),
     "largest_source_system": "Best-placed system",
@@ -119,7 +118,7 @@ def render_violations(filters: Filters) -> None:
             color=alt.Color(
                 "rule:N",
                 title="Rule",
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=900),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=640),
             ),
             tooltip=[
                 alt.Tooltip("week_start:T", title="Week", format="%Y-%m-%d"),

@@ -44,7 +44,7 @@ STAGE_COLUMNS = {
 }
 OPEN_BREACH_COLUMNS = {
     "ticket_id": "Ticket",
-    "account_name": "Account",
+    "account_name": ui.text_column("Account"),
     "journey_stage": "Stage",
     "account_arr": st.column_config.NumberColumn("ARR", format="dollar"),
     "priority": "Priority",

@@ -297,6 +297,12 @@ def metric_row(metrics: Sequence[Metric]) -> None:
         column.metric(metric.label, fmt_int(metric.value), help=metric.help)
 
 
+def text_column(label: str, width: str = "medium", help_text: str | None = None) -> Any:
+    """A text column of bounded width (long values are cut, shown whole on hover), so that
+    tables fit a 1280 px screen."""
+    return st.column_config.TextColumn(label, width=width, help=help_text)
+
+
 def utc_column(label: str) -> Any:
     return st.column_config.DatetimeColumn(label, format=UTC_FORMAT)
 
