@@ -25,7 +25,7 @@ SEGMENT_COLUMNS = {
     "days_in_segment": ui.count_column("Days in segment"),
 }
 PEOPLE_COLUMNS = {
-    "full_name": "Name",
+    "full_name": ui.text_column("Name", "small"),
     "email": ui.text_column("Email"),
     "title": ui.text_column("Title", "small"),
     "persona": "Persona",
@@ -52,8 +52,8 @@ TICKET_COLUMNS = {
     "ticket_id": "Ticket",
     "priority": "Priority",
     "status": "Status",
-    "requester": "Requester",
-    "teammate_name": "Assignee",
+    "requester": ui.text_column("Requester", "small"),
+    "teammate_name": ui.text_column("Assignee", "small"),
     "created_at": ui.utc_column("Opened (UTC)"),
     "first_reply_hours": st.column_config.NumberColumn("First reply (h)", format="%.1f"),
     "first_reply_target_hours": st.column_config.NumberColumn("Target (h)", format="%.0f"),

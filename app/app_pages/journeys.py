@@ -29,7 +29,7 @@ TIME_COLUMNS = {
     "median_days_current": st.column_config.NumberColumn("Median days so far", format="%.0f"),
 }
 CLV_COLUMNS = {
-    "path": "Journey (stages in order)",
+    "path": ui.text_column("Journey (stages in order)", "large"),
     "accounts": ui.count_column("Accounts"),
     "churned_accounts": ui.count_column("Churned"),
     "lifetime_revenue_per_account": st.column_config.NumberColumn(
