@@ -19,7 +19,11 @@ import streamlit as st  # noqa: E402
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/customer_360.py", title="Customer 360", icon=":material/person_search:"),
     st.Page("app_pages/violations.py", title="Violations", icon=":material/report:"),
+    st.Page("app_pages/governance.py", title="Governance", icon=":material/policy:"),
+    st.Page("app_pages/journeys.py", title="Journeys", icon=":material/conversion_path:"),
+    st.Page("app_pages/service_levels.py", title="Team service levels", icon=":material/timer:"),
 ]
 
 st.set_page_config(

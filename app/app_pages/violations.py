@@ -66,6 +66,7 @@ def render_filters() -> tuple[Filters, int] | None:
         "Rule",
         list(rules),
         key="violations_rules",
+        url="rule",
         placeholder="All rules",
         help_text="Policy rule that was broken. Leave empty for all rules.",
         format_func=lambda rule_id: f"{rule_id}: {rules.get(rule_id, '')}".rstrip(": "),
@@ -74,6 +75,7 @@ def render_filters() -> tuple[Filters, int] | None:
         "Severity",
         queries.violation_severities(),
         key="violations_severities",
+        url="severity",
         placeholder="All severities",
         help_text="Severity of the rule that was broken. Leave empty for all severities.",
         format_func=str.capitalize,
@@ -81,6 +83,7 @@ def render_filters() -> tuple[Filters, int] | None:
     teams = ui.team_filter(
         queries.sending_teams(),
         key="violations_teams",
+        url="team",
         help_text="Team that sent the message that broke the rule. Leave empty for all teams.",
     )
     start, end = ui.date_range_filter(
@@ -88,6 +91,7 @@ def render_filters() -> tuple[Filters, int] | None:
         first,
         last,
         key="violations_dates",
+        url="dates",
         help_text="Day (UTC) the offending message was sent.",
     )
     limit = st.sidebar.selectbox(

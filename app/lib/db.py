@@ -136,17 +136,19 @@ def scalar_row(sql: str, params: Params = ()) -> dict[str, Any]:
     return frame.iloc[0].to_dict()
 
 
-def check_warehouse() -> None:
-    """Raise WarehouseUnavailable unless the file exists and holds every mart table."""
+def check_warehouse(page_tables: Sequence[str] = ()) -> None:
+    """Raise WarehouseUnavailable unless the file exists and holds every mart table (the
+    common ones of ``MART_TABLES`` and the ones a page reads, ``page_tables``)."""
+    required = (*MART_TABLES, *page_tables)
     path = db_path()
     if file_signature(path) is None:
         raise WarehouseUnavailable(missing_warehouse_message(path))
     present = query(
         "select table_name from information_schema.tables "
         "where table_schema = 'main' and table_name in (select unnest(?))",
-        [list(MART_TABLES)],
+        [list(required)],
     )
-    missing = sorted(set(MART_TABLES) - set(present["table_name"]))
+    missing = sorted(set(required) - set(present["table_name"]))
     if missing:
         raise WarehouseUnavailable(
             f"The warehouse at `{path}` is missing mart table(s): {', '.join(missing)}.\n\n"

@@ -31,12 +31,48 @@ CATEGORY_LABELS = {
     "transactional": "Transactional",
 }
 CHANNEL_LABELS = {"email": "Email", "phone": "Phone"}
+STAGE_LABELS = {
+    "prospect": "Prospect",
+    "onboarding": "Onboarding",
+    "adopting": "Adopting",
+    "expanding": "Expanding",
+    "renewing": "Renewing",
+    "at_risk": "At risk",
+    "churned": "Churned",
+}
+PERSONA_LABELS = {
+    "executive_sponsor": "Executive sponsor",
+    "decision_maker": "Decision maker",
+    "admin_champion": "Admin / champion",
+    "end_user": "End user",
+    "billing_contact": "Billing contact",
+    "unknown": "Unknown",
+}
+SOURCE_LABELS = {
+    "salesforce": "Salesforce",
+    "hubspot": "HubSpot",
+    "stripe": "Stripe",
+    "zendesk": "Zendesk",
+}
+SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
+MISSING = "—"  # what a person sees instead of None / <NA> / NaN
 UTC_FORMAT = "YYYY-MM-DD HH:mm"
 
 
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NaT or (not isinstance(value, str) and _isna(value))
+
+
+def _isna(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists, arrays
+        return False
+
+
 def _label(mapping: dict[str, str], value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "(none)"
+    if is_missing(value):
+        return MISSING
     text = str(value)
     return mapping.get(text, text.replace("_", " ").capitalize())
 
@@ -53,6 +89,27 @@ def channel_label(value: object) -> str:
     return _label(CHANNEL_LABELS, value)
 
 
+def stage_label(value: object) -> str:
+    return _label(STAGE_LABELS, value)
+
+
+def rule_id_label(value: object) -> str:
+    """A rule id in words: 'renewing_within_90_days' -> 'Renewing within 90 days'."""
+    return _label({}, value)
+
+
+def persona_label(value: object) -> str:
+    return _label(PERSONA_LABELS, value)
+
+
+def source_label(value: object) -> str:
+    return _label(SOURCE_LABELS, value)
+
+
+def severity_label(value: object) -> str:
+    return _label(SEVERITY_LABELS, value)
+
+
 def teams_list_label(value: object) -> str:
     """'customer_success,marketing' -> 'Customer success, Marketing'."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -67,21 +124,22 @@ def fmt_int(value: object) -> str:
 
 
 @contextlib.contextmanager
-def page(title: str, caption: str) -> Iterator[None]:
-    """The frame of every page: title and caption, the warehouse guard around the body, and
-    the warehouse footer in the sidebar after the page's own filters."""
+def page(title: str, caption: str, tables: Sequence[str] = ()) -> Iterator[None]:
+    """The frame of every page: title and caption, the warehouse guard around the body (which
+    also checks the page's own ``tables``), and the warehouse footer in the sidebar after the
+    page's own filters."""
     st.title(title)
     st.caption(caption)
-    with warehouse_guard():
+    with warehouse_guard(tables):
         yield
         warehouse_footer()
 
 
 @contextlib.contextmanager
-def warehouse_guard() -> Iterator[None]:
+def warehouse_guard(tables: Sequence[str] = ()) -> Iterator[None]:
     """Show a friendly message (never a traceback) when the warehouse cannot be read."""
     try:
-        db.check_warehouse()
+        db.check_warehouse(tables)
         yield
     except db.WarehouseUnavailable as exc:
         st.error(str(exc), icon="🛠️")
@@ -122,12 +180,21 @@ def data_health_caption(path: Path) -> None:
 
 
 def date_range_filter(
-    label: str, first: dt.date, last: dt.date, *, key: str, help_text: str
+    label: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    key: str,
+    help_text: str,
+    url: str | None = None,
 ) -> tuple[dt.date, dt.date]:
-    """Sidebar date-range picker bounded by the data; tolerates a half-picked range."""
+    """Sidebar date-range picker bounded by the data; tolerates a half-picked range. With
+    ``url``, the range is read from and written to the page's URL (``?url=YYYY-MM-DD..YYYY-MM-DD``)
+    so a view can be shared."""
+    if key not in st.session_state:
+        st.session_state[key] = _dates_from_url(url, first, last) or (first, last)
     picked = st.sidebar.date_input(
         label,
-        value=(first, last),
         min_value=first,
         max_value=last,
         key=key,
@@ -135,13 +202,38 @@ def date_range_filter(
         format="YYYY-MM-DD",
     )
     if isinstance(picked, dt.date):
-        return picked, picked
-    values: Sequence[dt.date] = tuple(picked or ())
-    if len(values) >= 2:
-        return values[0], values[1]
-    if len(values) == 1:
-        return values[0], values[0]
-    return first, last
+        chosen = (picked, picked)
+    else:
+        values: Sequence[dt.date] = tuple(picked or ())
+        chosen = (values[0], values[-1]) if values else (first, last)
+    if url:
+        st.query_params[url] = f"{chosen[0].isoformat()}..{chosen[1].isoformat()}"
+    return chosen
+
+
+def _dates_from_url(
+    url: str | None, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    if not url or url not in st.query_params:
+        return None
+    try:
+        start, end = (dt.date.fromisoformat(part) for part in st.query_params[url].split(".."))
+    except ValueError:
+        return None
+    start, end = max(start, first), min(end, last)
+    return (start, end) if start <= end else None
+
+
+def text_filter(label: str, *, key: str, help_text: str, url: str, placeholder: str) -> str:
+    """A text box whose value is kept in the URL (``?url=...``)."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(url, "")
+    value = st.text_input(label, key=key, help=help_text, placeholder=placeholder).strip()
+    if value:
+        st.query_params[url] = value
+    else:
+        st.query_params.pop(url, None)
+    return value
 
 
 def multiselect_filter(
@@ -152,21 +244,33 @@ def multiselect_filter(
     placeholder: str,
     help_text: str,
     format_func=str,
+    url: str | None = None,
 ) -> list[str]:
-    """Sidebar multiselect where 'nothing selected' means 'no filter'."""
-    return st.sidebar.multiselect(
+    """Sidebar multiselect where 'nothing selected' means 'no filter'. With ``url``, the
+    picks are read from and written to the page's URL (``?url=a&url=b``)."""
+    if key not in st.session_state:
+        from_url = st.query_params.get_all(url) if url else []
+        st.session_state[key] = [value for value in from_url if value in options]
+    picked = st.sidebar.multiselect(
         label,
         options=list(options),
-        default=[],
         key=key,
         placeholder=placeholder,
         help=help_text,
         format_func=format_func,
     )
+    if url:
+        st.query_params[url] = picked
+    return picked
 
 
 def team_filter(
-    options: Sequence[str], *, key: str, help_text: str, label: str = "Team"
+    options: Sequence[str],
+    *,
+    key: str,
+    help_text: str,
+    label: str = "Team",
+    url: str | None = None,
 ) -> list[str]:
     """Sidebar multiselect of sending teams, shown with their human labels."""
     return multiselect_filter(
@@ -176,6 +280,7 @@ def team_filter(
         placeholder="All teams",
         help_text=help_text,
         format_func=team_label,
+        url=url,
     )
 
 
@@ -192,6 +297,12 @@ def metric_row(metrics: Sequence[Metric]) -> None:
         column.metric(metric.label, fmt_int(metric.value), help=metric.help)
 
 
+def text_column(label: str, width: str = "medium", help_text: str | None = None) -> Any:
+    """A text column of bounded width (long values are cut, shown whole on hover), so that
+    tables fit a 1280 px screen."""
+    return st.column_config.TextColumn(label, width=width, help=help_text)
+
+
 def utc_column(label: str) -> Any:
     return st.column_config.DatetimeColumn(label, format=UTC_FORMAT)
 
@@ -202,10 +313,21 @@ def count_column(label: str, help_text: str | None = None) -> Any:
 
 LABELLERS: dict[str, Callable[[object], str]] = {
     "team": team_label,
+    "owning_team": team_label,
+    "last_touch_team": team_label,
     "category": category_label,
     "channel": channel_label,
     "teams": teams_list_label,
     "teams_in_window": teams_list_label,
+    "journey_stage": stage_label,
+    "from_stage": stage_label,
+    "to_stage": stage_label,
+    "persona": persona_label,
+    "entry_rule": rule_id_label,
+    "stage_rule": rule_id_label,
+    "source_system": source_label,
+    "largest_source_system": source_label,
+    "severity": severity_label,
 }
 
 
@@ -221,14 +343,50 @@ def with_labels(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd
     )
 
 
-def table(frame: pd.DataFrame, columns: Mapping[str, Any]) -> None:
+def fill_missing(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Missing values shown as an em dash, never as None, NaN or <NA>: text columns get the
+    dash; number and time columns that have gaps become text (times as YYYY-MM-DD HH:MM)."""
+    names = [c for c in (columns if columns is not None else frame.columns) if c in frame]
+    filled = {}
+    for name in names:
+        series = frame[name]
+        if _is_text(series):
+            filled[name] = series.map(lambda value: MISSING if is_missing(value) else value)
+        elif series.isna().any():
+            filled[name] = series.map(_as_text)
+    return frame.assign(**filled)
+
+
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+
+
+def _as_text(value: object) -> str:
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
+    return str(value)
+
+
+def table(frame: pd.DataFrame, columns: Mapping[str, Any], *, height: int | None = None) -> None:
     """A read-only table showing ``columns`` in order (name -> header or column config),
-    codes as human labels; the frame's other columns are kept but not shown."""
+    codes as human labels, missing values as an em dash; the frame's other columns are kept
+    but not shown. ``height`` (pixels) scrolls a long table inside a fixed box."""
+    shown = fill_missing(with_labels(frame, list(columns)), list(columns))
+    config = {}
+    for name, spec in columns.items():
+        became_text = name in frame and _is_text(shown[name]) and not _is_text(frame[name])
+        if became_text and isinstance(spec, Mapping):
+            spec = st.column_config.TextColumn(spec.get("label"), help=spec.get("help"))
+        config[name] = spec
+    options = {} if height is None else {"height": height}
     st.dataframe(
-        with_labels(frame, list(columns)),
-        hide_index=True,
-        column_order=tuple(columns),
-        column_config=dict(columns),
+        shown, hide_index=True, column_order=tuple(columns), column_config=config, **options
     )
 
 
@@ -257,3 +415,26 @@ class Chart:
 def section(title: str, caption: str) -> None:
     st.subheader(title)
     st.caption(caption)
+
+
+def account_filters(*, key: str) -> tuple[list[str], list[str]]:
+    """Sidebar region and segment pickers (kept in the URL as ``region`` and ``segment``)."""
+    regions = multiselect_filter(
+        "Region",
+        queries.regions(),
+        key=f"{key}_regions",
+        url="region",
+        placeholder="All regions",
+        help_text="The account's sales region. Leave empty for all regions.",
+    )
+    segment_names = queries.segments()
+    segments = multiselect_filter(
+        "Segment",
+        list(segment_names),
+        key=f"{key}_segments",
+        url="segment",
+        placeholder="All segments",
+        help_text="Accounts in any of these segments today. Leave empty for all accounts.",
+        format_func=lambda segment_id: segment_names.get(segment_id, segment_id),
+    )
+    return regions, segments
