@@ -20,6 +20,8 @@ import streamlit as st  # noqa: E402
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/violations.py", title="Violations", icon=":material/report:"),
+    st.Page("app_pages/segments.py", title="Segments", icon=":material/groups:"),
+    st.Page("app_pages/presend.py", title="Pre-send check", icon=":material/fact_check:"),
 ]
 
 st.set_page_config(
