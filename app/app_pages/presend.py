@@ -8,46 +8,45 @@ from lib import activation, ui
 
 from clearinghouse.presend import INPUT_COLUMNS, PresendInputError
 
+col, count = activation.column, activation.count
 SUPPRESSED_COLUMNS = {
-    "row_id": ui.count_column("Row"),
-    "email": "Email",
-    "team": "Team",
-    "category": "Category",
-    "planned_at": "Planned (UTC)",
-    "rule": st.column_config.TextColumn("Main reason", width="large"),
-    "earliest_allowed_at": "Earliest allowed (UTC)",
-    "earliest_allowed_reason": st.column_config.TextColumn("Why then", width="medium"),
+    "row_id": count("Row", 50),
+    "email": col("Email", 240),
+    "rule": col("Main reason", 200),
+    "earliest_allowed_at": col("Earliest allowed (UTC)", 130),
+    "earliest_allowed_reason": col("Why then", 180),
 }
 ALLOWED_COLUMNS = {
-    "row_id": ui.count_column("Row"),
-    "email": "Email",
-    "team": "Team",
-    "category": "Category",
-    "channel": "Channel",
-    "planned_at": "Planned (UTC)",
-    "campaign": "Campaign",
+    "row_id": count("Row", 50),
+    "email": col("Email", 240),
+    "team": col("Team", 110),
+    "category": col("Category", 100),
+    "channel": col("Channel", 70),
+    "planned_at": col("Planned (UTC)", 130),
+    "campaign": col("Campaign", 100),
 }
 ERROR_COLUMNS = {
-    "row_id": ui.count_column("Row"),
-    "email": "Email",
-    "contact_id": "Contact id",
-    "error": "Problem",
-    "reason": st.column_config.TextColumn("Why", width="large"),
+    "row_id": count("Row", 50),
+    "email": col("Email", 220),
+    "contact_id": col("Contact id", 150),
+    "error": col("Problem", 150),
+    "reason": col("Why", 230),
 }
 OWNER_COLUMNS = {
-    "owner_name": "Owner",
-    "owner_team": "Owner team",
-    "account_name": "Account",
-    "allowed_message_count": ui.count_column("Allowed messages"),
-    "other_team_message_count": ui.count_column("From other teams"),
-    "notify_reason": st.column_config.TextColumn("Why tell them", width="large"),
+    "owner_name": col("Owner", 140),
+    "owner_team": col("Owner team", 130),
+    "account_name": col("Account", 170),
+    "allowed_message_count": count("Allowed", 80, "Allowed messages to the account."),
+    "other_team_message_count": count("Other teams", 100, "Of those, from other teams "
+                                      "than the owner's."),
+    "notify_reason": col("Why tell them", 180),
 }
 REASON_COLUMNS = {
-    "description": st.column_config.TextColumn("Rule", width="large"),
-    "rule_id": "Rule id",
-    "main": ui.count_column("Suppressed by it", "Messages for which it is the most severe rule."),
-    "breaking": ui.count_column("Breaking it", "Messages breaking it (a message can break "
-                                "several rules)."),
+    "description": col("Rule", 420),
+    "rule_id": col("Rule id", 180),
+    "main": count("Suppressed by it", 100, "Messages for which it is the most severe rule."),
+    "breaking": count("Breaking it", 100, "Messages breaking it (a message can break "
+                      "several rules)."),
 }
 DOWNLOADS = (
     ("allowed.csv", "Allowed (CSV)", "The planned messages that may be sent."),

@@ -11,56 +11,51 @@ from lib import activation, ui
 
 from clearinghouse.export import DEFAULT_SEND_HOUR, SALT_ENV, ExportError
 
+col, count = activation.column, activation.count
 SEGMENT_COLUMNS = {
-    "segment_name": "Segment",
-    "owning_team": "Owning team",
-    "accounts": ui.count_column("Accounts", "Accounts currently in the segment."),
-    "contacts": ui.count_column("Contacts", "Contacts of those accounts."),
-    "opted_out_contacts": ui.count_column("Opted out", "Contacts opted out of marketing."),
-    "description": st.column_config.TextColumn("Who is in it", width="large"),
+    "segment_name": col("Segment", 180),
+    "owning_team": col("Owning team", 150),
+    "accounts": count("Accounts", 80, "Accounts currently in the segment."),
+    "contacts": count("Contacts", 80, "Contacts of those accounts."),
+    "opted_out_contacts": count("Opted out", 80, "Contacts opted out of marketing."),
+    "description": col("Who is in it", 230),
 }
 ACCOUNT_COLUMNS = {
-    "account_name": "Account",
-    "contacts": ui.count_column("Contacts"),
-    "entered_date": "In segment since",
-    "days_in_segment": ui.count_column("Days in segment"),
-    "plan": "Plan",
-    "journey_stage": "Journey stage",
-    "region": "Region",
-    "owner_name": "Owner",
-    "owner_team": "Owner team",
+    "account_name": col("Account", 190),
+    "contacts": count("Contacts", 70),
+    "entered_date": col("In segment since", 110),
+    "plan": col("Plan", 80),
+    "journey_stage": col("Journey stage", 100),
+    "owner_name": col("Owner", 130),
+    "owner_team": col("Owner team", 120),
 }
 CONTACT_COLUMNS = {
-    "email": "Email",
-    "full_name": "Name",
-    "title": "Title",
-    "persona": "Persona",
-    "account_name": "Account",
-    "time_zone": "Time zone",
-    "is_opted_out": st.column_config.CheckboxColumn("Opted out"),
+    "email": col("Email", 250),
+    "full_name": col("Name", 140),
+    "title": col("Title", 130),
+    "persona": col("Persona", 100),
+    "account_name": col("Account", 120),
+    "is_opted_out": activation.flag("Opted out", 60),
 }
 REASON_COLUMNS = {
-    "description": st.column_config.TextColumn("Rule", width="large"),
-    "rule_id": "Rule id",
-    "main": ui.count_column("Suppressed by it", "Contacts for which it is the most severe rule."),
-    "breaking": ui.count_column("Breaking it", "Contacts breaking it (a contact can break "
-                                "several rules)."),
+    "description": col("Rule", 420),
+    "rule_id": col("Rule id", 180),
+    "main": count("Suppressed by it", 100, "Contacts for which it is the most severe rule."),
+    "breaking": count("Breaking it", 100, "Contacts breaking it (a contact can break "
+                      "several rules)."),
 }
 SUPPRESSED_COLUMNS = {
-    "email": "Email",
-    "account_name": "Account",
-    "rule": st.column_config.TextColumn("Main reason", width="large"),
-    "planned_at": "Planned (UTC)",
-    "earliest_allowed_at": "Earliest allowed (UTC)",
-    "earliest_allowed_reason": st.column_config.TextColumn("Why then", width="medium"),
+    "email": col("Email", 250),
+    "rule": col("Main reason", 200),
+    "earliest_allowed_at": col("Earliest allowed (UTC)", 130),
+    "earliest_allowed_reason": col("Why then", 220),
 }
 ALLOWED_COLUMNS = {
-    "email": "Email",
-    "full_name": "Name",
-    "account_name": "Account",
-    "persona": "Persona",
-    "time_zone": "Time zone",
-    "planned_at": "Planned (UTC)",
+    "email": col("Email", 250),
+    "full_name": col("Name", 140),
+    "account_name": col("Account", 170),
+    "time_zone": col("Time zone", 120),
+    "planned_at": col("Planned (UTC)", 120),
 }
 DOWNLOADS = (
     ("contacts.csv", "Allowed contacts (CSV)", "Every contact marketing may email."),

@@ -219,7 +219,7 @@ def run_presend(name: str, data: bytes) -> PresendOutcome:
 
 def shown(frame: pd.DataFrame, datetimes: tuple[str, ...] = ()) -> pd.DataFrame:
     """A copy for display: ``datetimes`` columns as 'YYYY-MM-DD HH:MM' text, team codes as
-    labels and every missing value as '—' (no None / NaN / <NA> on screen)."""
+    labels and every missing value or empty text as '—' (no None / NaN / <NA> on screen)."""
     out = frame.copy()
     for column in datetimes:
         if column in out.columns:
@@ -228,13 +228,24 @@ def shown(frame: pd.DataFrame, datetimes: tuple[str, ...] = ()) -> pd.DataFrame:
     for column in ("team", "owner_team", "owning_team"):
         if column in out.columns:
             out[column] = [DASH if _missing(v) else ui.team_label(v) for v in out[column]]
+    for column in CODE_COLUMNS:
+        if column in out.columns:
+            out[column] = [DASH if _missing(v) else _humanise(v) for v in out[column]]
     for column in ("teams",):
         if column in out.columns:
             out[column] = [DASH if _missing(v) else ui.teams_list_label(v) for v in out[column]]
     for column in out.columns:
-        if out[column].isna().any():
-            out[column] = out[column].astype(object).where(out[column].notna(), DASH)
+        blank = out[column].isna() | out[column].map(lambda v: isinstance(v, str) and not v)
+        if blank.any():
+            out[column] = out[column].astype(object).where(~blank, DASH)
     return out
+
+
+CODE_COLUMNS = ("persona", "journey_stage", "plan")  # snake_case codes shown as words
+
+
+def _humanise(value: object) -> str:
+    return str(value).replace("_", " ").capitalize()
 
 
 def _missing(value: object) -> bool:
@@ -279,3 +290,17 @@ def download(label: str, name: str, data: bytes, *, key: str, help_text: str) ->
         label, data=data, file_name=name, mime=MIME.get(Path(name).suffix, "text/plain"),
         key=key, help=help_text, on_click="ignore",
     )
+
+
+# Column widths in pixels: every table's columns add up to at most 800 px, the width of the
+# main area at a 1280 px window with the sidebar open, so no table scrolls sideways.
+def column(label: str, width: int, help_text: str | None = None):
+    return st.column_config.Column(label, width=width, help=help_text)
+
+
+def count(label: str, width: int, help_text: str | None = None):
+    return st.column_config.NumberColumn(label, width=width, help=help_text, format="%d")
+
+
+def flag(label: str, width: int, help_text: str | None = None):
+    return st.column_config.CheckboxColumn(label, width=width, help=help_text)
