@@ -300,6 +300,26 @@ def test_presend_malformed_upload_shows_a_friendly_error(served, content):
     assert not at.metric and not at.download_button
 
 
+def test_pages_on_a_warehouse_without_the_activation_marts(tmp_path, monkeypatch):
+    """A warehouse holding only the core marts (the dashboard's tiny fixture): both pages
+    say to rebuild, never a traceback, and nothing is written next to the file."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from conftest_app_fixture import build_warehouse
+
+    path = tmp_path / "clearinghouse.duckdb"
+    build_warehouse(path)
+    monkeypatch.setenv("CLEARINGHOUSE_DB", str(path))
+    at = open_page(SEGMENTS_PAGE)
+    assert len(at.error) == 1 and "clearinghouse build" in at.error[0].value
+    at = open_page(PRESEND_PAGE)
+    at.file_uploader(key="presend_upload").set_value(
+        ("planned.csv", b"email,planned_at,team,category,channel\r\n", "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "clearinghouse build" in at.error[0].value
+    assert "pre-send check read" in at.error[0].value
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clearinghouse.duckdb"]
+
+
 # --- real browser ---------------------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

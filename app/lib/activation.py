@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -159,6 +160,13 @@ def _served_file() -> tuple[Path, db.Signature]:
     return path, signature
 
 
+def _unusable(path: Path, error: duckdb.Error) -> db.WarehouseUnavailable:
+    return db.WarehouseUnavailable(
+        f"The warehouse at `{path}` lacks what the export and the pre-send check read "
+        f"({error}).\n\nRun `clearinghouse build` to rebuild it, then reload this page."
+    )
+
+
 def _read_files(folder: Path, names) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in names}
 
@@ -182,8 +190,11 @@ def run_export(segment_id: str, send_date: dt.date, send_hour: int, mask_pii: bo
     path, signature = _served_file()
     salt = os.environ.get(segment_export.SALT_ENV, "") if mask_pii else ""
     salt_digest = hashlib.sha256(salt.encode()).hexdigest()
-    return _export(str(path), signature, segment_id, send_date, send_hour, mask_pii,
-                   campaign_id, salt_digest)
+    try:
+        return _export(str(path), signature, segment_id, send_date, send_hour, mask_pii,
+                       campaign_id, salt_digest)
+    except duckdb.Error as error:
+        raise _unusable(path, error) from error
 
 
 PRESEND_FILES = ("allowed.csv", "suppressed.csv", "owners_to_notify.csv", "errors.csv",
@@ -211,7 +222,10 @@ def run_presend(name: str, data: bytes) -> PresendOutcome:
     """``clearinghouse presend`` of an uploaded file against the served warehouse;
     PresendInputError (message naming the upload) when the file cannot be used."""
     path, signature = _served_file()
-    return _presend(str(path), signature, name, data)
+    try:
+        return _presend(str(path), signature, name, data)
+    except duckdb.Error as error:
+        raise _unusable(path, error) from error
 
 
 # --- presentation -------------------------------------------------------------------------------
