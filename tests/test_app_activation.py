@@ -180,6 +180,8 @@ def test_export_matches_the_cli_byte_for_byte(served, downloads, tmp_path):
                                 str(served.db), "--send-date", send_day.isoformat()]) == 0
     for name in EXPORT_FILES:
         assert downloads[f"{segment}_{name}"] == (out / name).read_bytes(), name
+    brief = [block.value for block in at.markdown if "Campaign brief: segment" in block.value]
+    assert [text.strip() for text in brief] == [(out / "brief.md").read_text().strip()]
     assert {button.label for button in at.download_button} >= {
         "Allowed contacts (CSV)", "HubSpot import (CSV)", "Salesforce campaign members (CSV)",
         "Suppressed (CSV)", "Campaign brief (Markdown)", "Campaign brief (HTML)"}

@@ -157,6 +157,8 @@ def render_export(segment_id: str, default_day: dt.date) -> None:
                  SUPPRESSED_COLUMNS)
     st.markdown("**Allowed contacts**")
     ui.table(activation.shown(outcome.allowed, ("planned_at",)), ALLOWED_COLUMNS)
+    with st.expander("Campaign brief"):
+        st.markdown(outcome.files["brief.md"].decode("utf-8"))
 
 
 def render_downloads(files: dict[str, bytes], segment_id: str) -> None:
