@@ -28,20 +28,23 @@ DASH = "—"
 
 SEGMENTS_SQL = """
 with sizes as (
-    select s.segment_id, count(distinct s.account_id) as accounts,
-           count(c.contact_id) as contacts,
+    select s.segment_id, any_value(s.segment_name) as segment_name,
+           any_value(s.owning_team) as owning_team,
+           count(distinct s.account_id) as accounts, count(c.contact_id) as contacts,
            count(c.contact_id) filter (where c.is_opted_out) as opted_out_contacts
     from fct_segment_membership s
     left join dim_contacts c on c.account_id = s.account_id
     group by s.segment_id
 )
-select d.segment_id, d.name as segment_name, d.description, d.owning_team,
+select segment_id, coalesce(d.name, z.segment_name, segment_id) as segment_name,
+       coalesce(d.description, '') as description,
+       coalesce(d.owning_team, z.owning_team) as owning_team,
        coalesce(z.accounts, 0) as accounts, coalesce(z.contacts, 0) as contacts,
        coalesce(z.opted_out_contacts, 0) as opted_out_contacts
 from segment_definitions d
-left join sizes z using (segment_id)
-where cast(d.is_active as boolean) or z.accounts > 0
-order by d.name
+full join sizes z using (segment_id)
+where coalesce(cast(d.is_active as boolean), false) or z.accounts > 0
+order by segment_name, segment_id
 """
 
 SEGMENT_TREND_SQL = """
