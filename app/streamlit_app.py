@@ -3,7 +3,8 @@
 Run with ``streamlit run app/streamlit_app.py``. Reads the marts only, read-only.
 
 To add a page: write ``app_pages/<name>.py`` (widgets and layout, inside ``ui.page(...)``),
-put its SQL in ``lib/queries.py``, and list it in ``PAGES`` below.
+put its SQL in ``lib/queries.py`` (the activation pages: ``lib/activation.py``), and list
+it in ``PAGES`` below.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ PAGES = [
     st.Page("app_pages/governance.py", title="Governance", icon=":material/policy:"),
     st.Page("app_pages/journeys.py", title="Journeys", icon=":material/conversion_path:"),
     st.Page("app_pages/service_levels.py", title="Team service levels", icon=":material/timer:"),
+    st.Page("app_pages/segments.py", title="Segments", icon=":material/groups:"),
+    st.Page("app_pages/presend.py", title="Pre-send check", icon=":material/fact_check:"),
 ]
 
 st.set_page_config(

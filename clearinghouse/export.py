@@ -21,7 +21,7 @@ built-in `opt_out_floor` rule (same evaluator). The planned message to contact C
 
 Send time: --send-date YYYY-MM-DD sends at --send-hour (default 10:00) in each contact's
 local time; a full timestamp (naive = UTC) sends everyone at that instant; default the day
-after the data's end (int_core__data_end). --mask-pii replaces emails by salted SHA-256
+after the data's end (rpt_data_end). --mask-pii replaces emails by salted SHA-256
 (salt: $CLEARINGHOUSE_PII_SALT) and drops names. Every CSV goes through safe_csv.
 """
 
@@ -153,12 +153,12 @@ def with_opt_out_floor(rules: list[Rule]) -> list[Rule]:
 
 
 def known_segments(connection) -> list[str]:
-    """Segment ids with members or declared active in segment_definitions."""
+    """Segment ids with members or declared active in dim_segments."""
     ids = {row[0] for row in connection.execute(
         "select distinct segment_id from fct_segment_membership").fetchall()}
     try:
         ids |= {row[0] for row in connection.execute(
-            "select segment_id from segment_definitions where cast(is_active as boolean)"
+            "select segment_id from dim_segments where is_active"
         ).fetchall()}
     except duckdb.CatalogException:
         pass
@@ -167,7 +167,7 @@ def known_segments(connection) -> list[str]:
 
 def default_send_date(connection) -> date:
     """The day after the data's end."""
-    return connection.execute("select data_end_date from int_core__data_end").fetchone()[0] \
+    return connection.execute("select data_end_date from rpt_data_end").fetchone()[0] \
         + timedelta(days=1)
 
 

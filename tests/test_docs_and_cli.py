@@ -21,7 +21,7 @@ def test_docs_generate_and_app_models_are_described(demo_warehouse, tmp_path):
     catalog = json.loads((target / "catalog.json").read_text())
     exposure = manifest["exposures"]["exposure.clearinghouse.clearinghouse_dashboard"]
     read_by_app = exposure["depends_on"]["nodes"]
-    assert len(read_by_app) == 20
+    assert len(read_by_app) == 24
     for node_id in read_by_app:
         node = manifest["nodes"][node_id]
         assert node["description"].strip(), f"{node_id} has no description"
