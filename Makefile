@@ -40,7 +40,7 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
-	CLEARINGHOUSE_DB=:memory: $(BIN)/sqlfluff lint models analyses
+	CLEARINGHOUSE_DB=:memory: $(BIN)/sqlfluff lint --processes 0 models analyses
 
 docs: install
 	$(BIN)/clearinghouse docs

@@ -46,8 +46,9 @@ def test_calendar_totals(demo_warehouse, tmp_path, monkeypatch):
 
     monkeypatch.setenv("CLEARINGHOUSE_PLANNED", str(planned))
     db = tmp_path / "calendar.duckdb"
+    # the calendar and what it is built from (fct_communications, stg_planned__sends)
     build(db_path=db, raw=demo_warehouse.raw, target_path=tmp_path / "target", quiet=True,
-          exclude=UNIT_TESTS)
+          select="+rpt_communications_calendar", exclude=UNIT_TESTS)
 
     expected_planned = Counter(
         (parse_timestamp(row["planned_at"]).date(), row["team"].lower())
