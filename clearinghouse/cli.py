@@ -117,10 +117,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     env = {**os.environ, "CLEARINGHOUSE_DB": str(db.resolve())}
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "streamlit_app.py"),
-        "--server.port", str(args.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]
-    print(f"serving {db} on http://localhost:{args.port}")
+    print(f"serving {db} on http://{args.address}:{args.port}")
     return subprocess.call(command, env=env)
 
 
@@ -241,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the Streamlit dashboard")
     serve.add_argument("--db", help="warehouse file (default $CLEARINGHOUSE_DB)")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="interface to listen on (default 127.0.0.1: this machine only; "
+                            "0.0.0.0 exposes the dashboard to the network)")
     serve.set_defaults(func=_cmd_serve)
 
     docs = commands.add_parser("docs", help="dbt docs generate against the built warehouse")
