@@ -29,7 +29,10 @@ PAGES = [
     st.Page("app_pages/presend.py", title="Pre-send check", icon=":material/fact_check:"),
 ]
 
+from lib.access import require_access  # noqa: E402
+
 st.set_page_config(
     page_title="Clearinghouse", page_icon=":material/forward_to_inbox:", layout="wide"
 )
+require_access()
 st.navigation(PAGES).run()
