@@ -13,18 +13,21 @@ from pathlib import Path
 UNIT_TESTS = "test_type:unit"
 
 
-def build_one(root: str, generate_args: dict, accept_shrink: bool = False) -> str:
-    """Generate the demo company (seed 7) with generate_args into root/raw and build it;
-    return the warehouse path, or raise with the build's message."""
+def build_one(root: str, generate_args: dict) -> str:
+    """Generate the demo company (seed 7) with generate_args into root/raw and build it
+    (generate_args["gate"], if given: the build gate's options); return the warehouse
+    path, or raise with the build's message."""
     from clearinghouse.build import Gate, build
     from clearinghouse.synth import generate
 
     base = Path(root)
     raw, db = base / "raw", base / "warehouse.duckdb"
+    generate_args = dict(generate_args)
+    gate = Gate(**generate_args.pop("gate", {}))
     generate(out=raw, truth=base / "truth", scale="demo", seed=7, progress=False,
              **generate_args)
     build(db_path=db, raw=raw, target_path=base / "target", quiet=True, exclude=UNIT_TESTS,
-          gate=Gate(accept_shrink=accept_shrink))
+          gate=gate)
     return str(db)
 
 
