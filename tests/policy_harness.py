@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -74,20 +72,6 @@ def _create(connection, table: str, columns: dict[str, str], rows: list[dict]) -
         )
 
 
-@contextmanager
-def _environment(**values: str):
-    old = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def write_inputs(db: Path, policies: list[dict], tables: dict[str, list[dict]]) -> None:
     """A fresh DuckDB file with the governance inputs and the policy seeds."""
     if db.exists():
@@ -119,7 +103,7 @@ def run_governance(db: Path, target: Path, select: str = GOVERNANCE) -> None:
     """`dbt run` of the governance models against db; raise with dbt's message on failure."""
     from dbt.cli.main import dbtRunner
 
-    from clearinghouse.build import _release_duckdb
+    from clearinghouse.build import _environment, _release_duckdb
 
     argv = [
         "--quiet", "run", "--select", *select.split(),
