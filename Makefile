@@ -45,12 +45,15 @@ lint: install
 docs: install
 	$(BIN)/clearinghouse docs
 
-# lint and pytest side by side: pytest alone keeps ~1.2 of the 2 cores busy
+# lint and pytest side by side
 test: install
 	@$(MAKE) --no-print-directory -j 2 lint pytest
 
+# two workers; a module's tests stay on one worker (its fixtures are built once), and the
+# demo and small warehouses are built once per run and shared (tests/conftest.py)
 pytest: install
-	$(BIN)/python -m pytest
+	@test -x /usr/bin/chromium || printf '\n!!! /usr/bin/chromium is missing: the real-browser tests of the dashboard will be SKIPPED (apt-get install -y chromium) !!!\n\n'
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 bench: install
 	$(BIN)/python benchmarks/bench.py --scales demo small

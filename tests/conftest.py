@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 from variant_builds import UNIT_TESTS
 
 from clearinghouse.build import build
@@ -35,24 +37,43 @@ def _make(root: Path, scale: str, seed: int, profile: str = "full",
     return warehouse
 
 
+def _shared(tmp_path_factory, worker_id: str, name: str, **make_args) -> Warehouse:
+    """One warehouse per test run: built here when pytest runs alone; with pytest-xdist
+    (make test runs two workers) the first worker that needs it builds it under a file lock
+    in the run's shared temp folder, and the others read the same files."""
+    if worker_id == "master":
+        return _make(tmp_path_factory.mktemp(name), **make_args)
+    root = tmp_path_factory.getbasetemp().parent / name
+    done = root / "built"
+    with FileLock(str(root) + ".lock"):
+        if not done.exists():
+            if root.exists():  # a worker that failed half way
+                shutil.rmtree(root)
+            root.mkdir()
+            _make(root, **make_args)
+            done.touch()
+    return Warehouse(raw=root / "raw", truth=root / "truth", db=root / "warehouse.duckdb")
+
+
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory) -> Warehouse:
+def demo_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     """Demo-scale exports (seed 7) and the warehouse built from them."""
-    return _make(tmp_path_factory.mktemp("demo"), "demo", 7, unit_tests=True)
+    return _shared(tmp_path_factory, worker_id, "demo", scale="demo", seed=7, unit_tests=True)
 
 
 @pytest.fixture(scope="session")
-def small_warehouse(tmp_path_factory) -> Warehouse:
+def small_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     """Small-scale exports (10x demo, seed 11) and the warehouse built from them."""
-    return _make(tmp_path_factory.mktemp("small"), "small", 11)
+    return _shared(tmp_path_factory, worker_id, "small", scale="small", seed=11)
 
 
 @pytest.fixture(scope="session")
-def legacy_small_warehouse(tmp_path_factory) -> Warehouse:
+def legacy_small_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     """The same small company (seed 11) in the older connector layouts (--profile legacy:
     Salesforce's original names, subscription_history, plan, domain_name, Rails time zones,
     HubSpot per-type event tables), as Parquet, and the warehouse built from it."""
-    return _make(tmp_path_factory.mktemp("legacy-small"), "small", 11, "legacy", "parquet")
+    return _shared(tmp_path_factory, worker_id, "legacy-small", scale="small", seed=11,
+                   profile="legacy", fmt="parquet")
 
 
 # The truth-scored tests run on both layouts of the small company.
