@@ -45,18 +45,18 @@ from clearinghouse.policy import (
     Ledger,
     Message,
     Rule,
-    _zone,
     load_context,
     load_history,
     load_rules,
+    zone_info,
 )
 from clearinghouse.presend import (
-    _load_reference,
-    _message,
-    _owners_to_notify,
     add_earliest_allowed,
     decide,
     evidence,
+    load_reference,
+    owners_to_notify,
+    planned_message,
 )
 from clearinghouse.safe_csv import write_csv
 
@@ -191,7 +191,7 @@ def send_time(send_date: str | date | None, time_zone: str, hour: int,
                 f"--send-date {send_date!r} is neither a date (YYYY-MM-DD) nor a timestamp"
             ) from None
     local = datetime(day.year, day.month, day.day, hour)
-    return local.replace(tzinfo=_zone(time_zone or "UTC")).astimezone(UTC) \
+    return local.replace(tzinfo=zone_info(time_zone or "UTC")).astimezone(UTC) \
         .replace(tzinfo=None)
 
 
@@ -239,7 +239,7 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
         contacts = connection.execute(_CONTACTS_SQL, [segment_id]).df()
         context = load_context(connection)
         history = load_history(connection)
-        reference = _load_reference(connection, rules)
+        reference = load_reference(connection, rules)
 
         context.flag_opt_out_at = datetime.min  # a flag-only opt-out is current (as presend)
         ledger = Ledger(rules, context)
@@ -263,7 +263,7 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
             ) if applies]
             if blocked:
                 # nothing to send to; the rules it would break as well, for the record
-                violations = ledger.check(_message(row))
+                violations = ledger.check(planned_message(row))
                 no_email.append({
                     **row, "rule_id": blocked[0][0],
                     "rule_ids": ",".join([*(name for name, _ in blocked),
@@ -282,7 +282,7 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
         allowed, suppressed = decide(candidates, rules, ledger)
         add_earliest_allowed(suppressed, ledger)
         suppressed += no_email
-        owners = _owners_to_notify(allowed, suppressed, reference, rules)
+        owners = owners_to_notify(allowed, suppressed, reference, rules)
         owners_frame = pd.DataFrame(owners)
 
         for row in suppressed:

@@ -102,7 +102,7 @@ class PresendResult:
 
 
 @dataclass
-class _Reference:
+class Reference:
     """What row validation needs from the warehouse."""
 
     emails: dict[str, tuple[str, int]]  # normalised email -> (contact_id, contact_count)
@@ -117,7 +117,9 @@ def _values(connection, sql: str) -> set[str]:
     return {row[0] for row in connection.execute(sql).fetchall() if row[0]}
 
 
-def _load_reference(connection, rules: list[Rule]) -> _Reference:
+def load_reference(connection, rules: list[Rule]) -> Reference:
+    """The warehouse facts planned rows are resolved and validated against: emails, contacts
+    and their accounts, known teams, categories and channels, account owners."""
     emails = {
         email: (contact_id, int(count))
         for email, contact_id, count in connection.execute(
@@ -146,7 +148,7 @@ def _load_reference(connection, rules: list[Rule]) -> _Reference:
             "from dim_accounts"
         ).fetchall()
     }
-    return _Reference(emails, contacts, teams, categories, channels, accounts)
+    return Reference(emails, contacts, teams, categories, channels, accounts)
 
 
 class PresendInputError(ValueError):
@@ -259,7 +261,7 @@ def _read_planned(path: Path) -> list[dict]:
     return rows
 
 
-def _resolve(row: dict, reference: _Reference) -> tuple[dict | None, list[tuple[str, str]]]:
+def _resolve(row: dict, reference: Reference) -> tuple[dict | None, list[tuple[str, str]]]:
     """The checked row (contact, account, parsed time, lower-cased dimensions) or errors."""
     problems: list[tuple[str, str]] = []
     contact_id = row["contact_id"] or None
@@ -316,8 +318,10 @@ def _resolve(row: dict, reference: _Reference) -> tuple[dict | None, list[tuple[
     return resolved, []
 
 
-def _owners_to_notify(allowed: list[dict], suppressed: list[dict],
-                      reference: _Reference, rules: list[Rule]) -> list[dict]:
+def owners_to_notify(allowed: list[dict], suppressed: list[dict],
+                     reference: Reference, rules: list[Rule]) -> list[dict]:
+    """Account owners to tell before sending: an allowed message to their account from
+    another team, or a message suppressed by an owner_not_looped rule. One dict per owner."""
     owner_rule_ids = {rule.rule_id for rule in rules if rule.rule_type == "owner_not_looped"}
     by_account: dict[str, list[dict]] = defaultdict(list)
     for row in allowed:
@@ -370,7 +374,9 @@ def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
                         columns=list(columns))
 
 
-def _message(row: dict) -> Message:
+def planned_message(row: dict) -> Message:
+    """A planned row (planned_message_id, contact_id, account_id, team, category, channel,
+    planned_at) as the evaluator's Message."""
     return Message(
         message_id=row["planned_message_id"],
         contact_id=row["contact_id"],
@@ -391,7 +397,7 @@ def decide(candidates: list[dict], rules: list[Rule], ledger: Ledger
     ))
     allowed, suppressed = [], []
     for row in ordered:
-        message = _message(row)
+        message = planned_message(row)
         violations = ledger.check(message)
         if not violations:
             ledger.add(message)
@@ -425,7 +431,7 @@ def add_earliest_allowed(suppressed: list[dict], ledger: Ledger) -> None:
     time the message would be allowed given the ledger (history + every allowed message),
     each suppressed message considered on its own (clearinghouse.policy.earliest_allowed_at)."""
     for row in suppressed:
-        when, why = earliest_allowed_at(ledger, _message(row))
+        when, why = earliest_allowed_at(ledger, planned_message(row))
         row["earliest_allowed_at"] = when
         row["earliest_allowed_reason"] = why
 
@@ -438,7 +444,7 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
     rows = _read_planned(Path(planned_csv))
     with duckdb.connect(str(db_path), read_only=True) as connection:
         rules = load_rules(connection)
-        reference = _load_reference(connection, rules)
+        reference = load_reference(connection, rules)
         context: Context = load_context(connection)
         history = load_history(connection)
     # a flag-only opt-out (no time) is current: it applies to every planned message
@@ -457,7 +463,7 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
             candidates.append(resolved)
     allowed, suppressed = decide(candidates, rules, ledger)
     add_earliest_allowed(suppressed, ledger)
-    owners = _owners_to_notify(allowed, suppressed, reference, rules)
+    owners = owners_to_notify(allowed, suppressed, reference, rules)
 
     by_row = lambda table: sorted(table, key=lambda row: row["row_id"])  # noqa: E731
     result = PresendResult(
