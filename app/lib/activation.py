@@ -1,9 +1,10 @@
 """Data and helpers of the activation pages (Segments, Pre-send check).
 
 Segment facts are read from the marts with static, parameterised SQL through ``lib.db``. The
-export and the pre-send check run the *same code as the CLI* (``clearinghouse.export.
-export_segment`` and ``clearinghouse.presend.presend``) into a temporary folder that is
-deleted straight away; the pages get the result frames and the exact bytes of every file
+export and the pre-send check run the *same code as the CLI*: the export in memory
+(``clearinghouse.export.prepare_export``, whose bytes ``clearinghouse export segment``
+writes), the pre-send check (``clearinghouse.presend.presend``) into a temporary folder that
+is deleted straight away; the pages get the result frames and the exact bytes of every file
 the CLI writes (CSVs through ``clearinghouse.safe_csv``), cached per warehouse file.
 """
 
@@ -174,28 +175,45 @@ def _read_files(folder: Path, names) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in names}
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the Segments page asks the export for; ``warehouse`` is the served file's
+    signature, so an export prepared before a rebuild no longer matches."""
+
+    segment_id: str
+    send_date: dt.date
+    send_hour: int
+    mask_pii: bool
+    campaign_id: str
+    warehouse: db.Signature | None
+
+
+def export_request(segment_id: str, send_date: dt.date, send_hour: int, mask_pii: bool,
+                   campaign_id: str) -> ExportRequest:
+    return ExportRequest(segment_id, send_date, send_hour, mask_pii, campaign_id,
+                         db.file_signature(db.db_path()))
+
+
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _export(path: str, signature: db.Signature, segment_id: str, send_date: dt.date,
             send_hour: int, mask_pii: bool, campaign_id: str, salt_digest: str) -> ExportOutcome:
     # signature and salt_digest are part of the cache key only
-    with tempfile.TemporaryDirectory(prefix="clearinghouse-export-") as folder:
-        result = segment_export.export_segment(
-            segment_id, Path(folder), Path(path), send_date=send_date, fmt="csv",
-            mask_pii=mask_pii, campaign_id=campaign_id, send_hour=send_hour,
-        )
-        files = _read_files(Path(folder), [file.name for file in result.files])
-    return ExportOutcome(len(result.contacts), result.allowed, result.suppressed, files)
+    result = segment_export.prepare_export(
+        segment_id, Path(path), send_date=send_date, fmt="csv", mask_pii=mask_pii,
+        campaign_id=campaign_id, send_hour=send_hour,
+    )
+    return ExportOutcome(len(result.contacts), result.allowed, result.suppressed, result.files)
 
 
-def run_export(segment_id: str, send_date: dt.date, send_hour: int, mask_pii: bool,
-               campaign_id: str) -> ExportOutcome:
-    """``clearinghouse export segment`` for the served warehouse; ExportError as the CLI."""
+def run_export(request: ExportRequest) -> ExportOutcome:
+    """``clearinghouse export segment`` for the served warehouse, in memory (the CLI's own
+    ``prepare_export``: the same bytes it writes); ExportError as the CLI."""
     path, signature = _served_file()
-    salt = os.environ.get(segment_export.SALT_ENV, "") if mask_pii else ""
+    salt = os.environ.get(segment_export.SALT_ENV, "") if request.mask_pii else ""
     salt_digest = hashlib.sha256(salt.encode()).hexdigest()
     try:
-        return _export(str(path), signature, segment_id, send_date, send_hour, mask_pii,
-                       campaign_id, salt_digest)
+        return _export(str(path), signature, request.segment_id, request.send_date,
+                       request.send_hour, request.mask_pii, request.campaign_id, salt_digest)
     except duckdb.Error as error:
         raise _unusable(path, error) from error
 
