@@ -417,6 +417,73 @@ def section(title: str, caption: str) -> None:
     st.caption(caption)
 
 
+def sidebar_filters(
+    key: str,
+    first: dt.date | None,
+    last: dt.date | None,
+    *,
+    dates_help: str,
+    dates_label: str = "Dates",
+    dates_url: str = "dates",
+    teams: Sequence[str] | None = None,
+    teams_help: str = "Team that sent the message. Leave empty for all teams.",
+    teams_label: str = "Team",
+    rules: Mapping[str, str] | None = None,
+    severities: Sequence[str] | None = None,
+    severities_help: str = "Severity of the rule broken. Leave empty for all severities.",
+    accounts: bool = False,
+) -> queries.Filters | None:
+    """The sidebar's filter block of every page, each pick kept in the URL: a date range
+    bounded by [first, last] (``?dates_url=``), then, when the page passes them, the rules
+    (rule id -> words; ``?rule=``), severities (``?severity=``) and teams (``?team=``) to
+    pick from, and with ``accounts`` the region and segment pickers. Widget keys are
+    ``{key}_{dates_url}``, ``{key}_rules``, ``{key}_severities``, ``{key}_teams``, ...
+    Returns the picks, or None (after the header) when the data has no dates."""
+    st.sidebar.header("Filters")
+    if first is None or last is None:
+        return None
+    start, end = date_range_filter(
+        dates_label, first, last, key=f"{key}_{dates_url}", url=dates_url, help_text=dates_help
+    )
+    picked_rules: list[str] = []
+    if rules is not None:
+        picked_rules = multiselect_filter(
+            "Rule",
+            list(rules),
+            key=f"{key}_rules",
+            url="rule",
+            placeholder="All rules",
+            help_text="Policy rule that was broken. Leave empty for all rules.",
+            format_func=lambda rule_id: f"{rule_id}: {rules.get(rule_id, '')}".rstrip(": "),
+        )
+    picked_severities: list[str] = []
+    if severities is not None:
+        picked_severities = multiselect_filter(
+            "Severity",
+            severities,
+            key=f"{key}_severities",
+            url="severity",
+            placeholder="All severities",
+            help_text=severities_help,
+            format_func=severity_label,
+        )
+    picked_teams: list[str] = []
+    if teams is not None:
+        picked_teams = team_filter(
+            teams, key=f"{key}_teams", url="team", label=teams_label, help_text=teams_help
+        )
+    regions, segments = account_filters(key=key) if accounts else ([], [])
+    return queries.Filters(
+        start,
+        end,
+        teams=picked_teams,
+        rules=picked_rules,
+        severities=picked_severities,
+        regions=regions,
+        segments=segments,
+    )
+
+
 def account_filters(*, key: str) -> tuple[list[str], list[str]]:
     """Sidebar region and segment pickers (kept in the URL as ``region`` and ``segment``)."""
     regions = multiselect_filter(
