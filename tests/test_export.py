@@ -43,7 +43,7 @@ from clearinghouse.policy import (
     load_history,
     load_rules,
 )
-from clearinghouse.presend import presend
+from clearinghouse.presend import check_plan, presend
 
 FAST = settings(max_examples=6, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -410,6 +410,12 @@ def test_presend_reports_earliest_and_writes_the_brief(state, tmp_path):
             assert row.earliest_allowed_at >= row.planned_at
     assert (tmp_path / "out" / "brief.md").read_text().startswith(
         "# Campaign brief: pre-send check of plan.csv")
+    # the same check in memory (the dashboard's path): exactly the bytes the CLI wrote
+    memory = check_plan("plan.csv", plan.read_bytes(), state.db)
+    assert memory.out_dir is None and result.out_dir == tmp_path / "out"
+    assert sorted(memory.files) == sorted(p.name for p in (tmp_path / "out").iterdir())
+    for name, data in memory.files.items():
+        assert data == (tmp_path / "out" / name).read_bytes(), name
 
 
 # -- masking, injection, escaping, errors -----------------------------------------------

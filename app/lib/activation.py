@@ -1,11 +1,11 @@
 """Data and helpers of the activation pages (Segments, Pre-send check).
 
 Segment facts are read from the marts with static, parameterised SQL through ``lib.db``. The
-export and the pre-send check run the *same code as the CLI*: the export in memory
-(``clearinghouse.export.prepare_export``, whose bytes ``clearinghouse export segment``
-writes), the pre-send check (``clearinghouse.presend.presend``) into a temporary folder that
-is deleted straight away; the pages get the result frames and the exact bytes of every file
-the CLI writes (CSVs through ``clearinghouse.safe_csv``), cached per warehouse file.
+export and the pre-send check run the *same code as the CLI*, in memory:
+``clearinghouse.export.prepare_export`` and ``clearinghouse.presend.check_plan``, whose
+bytes ``clearinghouse export segment`` and ``clearinghouse presend`` write to files; the
+pages get the result frames and the exact bytes of every file the CLI writes (CSVs through
+``clearinghouse.safe_csv``), cached per warehouse file. Nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,10 +170,6 @@ def _unusable(path: Path, error: duckdb.Error) -> db.WarehouseUnavailable:
     )
 
 
-def _read_files(folder: Path, names) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in names}
-
-
 @dataclass(frozen=True)
 class ExportRequest:
     """What the Segments page asks the export for; ``warehouse`` is the served file's
@@ -218,25 +213,12 @@ def run_export(request: ExportRequest) -> ExportOutcome:
         raise _unusable(path, error) from error
 
 
-PRESEND_FILES = ("allowed.csv", "suppressed.csv", "owners_to_notify.csv", "errors.csv",
-                 "brief.md", "brief.html")
-
-
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _presend(path: str, signature: db.Signature, name: str, data: bytes) -> PresendOutcome:
-    with tempfile.TemporaryDirectory(prefix="clearinghouse-presend-") as folder:
-        planned = Path(folder) / (Path(name).name or "planned.csv")
-        planned.write_bytes(data)
-        out = Path(folder) / "out"
-        try:
-            result = presend_check.presend(planned, out, Path(path))
-        except presend_check.PresendInputError as error:
-            # name the uploaded file, not the temporary copy
-            message = str(error).replace(str(planned), planned.name)
-            raise presend_check.PresendInputError(message) from None
-        files = _read_files(out, PRESEND_FILES)
+    # signature is part of the cache key only
+    result = presend_check.check_plan(Path(name).name or "planned.csv", data, Path(path))
     return PresendOutcome(result.input_rows, result.allowed, result.suppressed, result.errors,
-                          result.owners_to_notify, files)
+                          result.owners_to_notify, result.files)
 
 
 def run_presend(name: str, data: bytes) -> PresendOutcome:
