@@ -259,6 +259,16 @@ def test_governance_calendar_fatigue_and_coverage(warehouse):
     least = frame_with(at, "largest_source_share")
     assert least["email"].tolist()[:2] == ["alice@acme.example", "bob@globex.example"]
     assert least["largest_source_system"].tolist()[:2] == ["Salesforce", "HubSpot"]
+    # the coverage histogram comes binned (10% bins) from the query: one row per bin and system
+    bins = chart_data(at, "share_from")
+    assert {(row.share_from, row.share_to, row.system, row.contacts)
+            for row in bins.itertuples()} == {
+        (0.4, 0.5, "Salesforce", 1),  # Alice: 2 of her 5 messages
+        (0.6, 0.7, "HubSpot", 1),  # Bob: 2 of 3
+        (0.9, 1.0, "HubSpot", 1),  # Carol: her only message (100% is in the last bin)
+        (0.9, 1.0, "Salesforce", 1),  # Dan
+        (0.9, 1.0, "Zendesk", 1),  # Erin
+    }
     no_missing_markers(at)
 
 

@@ -282,19 +282,28 @@ def render_coverage(filters: Filters) -> None:
     )
     shares = queries.coverage_shares(filters)
     if not shares.empty:
-        shares = shares.assign(system=shares["largest_source_system"].map(ui.source_label))
+        shares = shares.assign(system=ui.map_distinct(shares["largest_source_system"],
+                                                      ui.source_label))
         histogram = (
             alt.Chart(shares)
             .mark_bar()
             .encode(
                 x=alt.X(
-                    "largest_source_share:Q",
-                    bin=alt.Bin(extent=[0, 1], step=0.1),
+                    "share_from:Q",
+                    bin="binned",
                     title="Share of the contact's messages the best-placed system saw",
                     axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1]),
                 ),
-                y=alt.Y("count():Q", title="Contacts"),
+                x2="share_to:Q",
+                y=alt.Y("sum(contacts):Q", title="Contacts"),
                 color=alt.Color("system:N", title="Best-placed system"),
+                tooltip=[
+                    alt.Tooltip("system:N", title="Best-placed system"),
+                    alt.Tooltip("share_from:Q", title="Share from", format=".0%"),
+                    alt.Tooltip("share_to:Q", title="to", format=".0%"),
+                    alt.Tooltip("contacts:Q", title="Contacts", format=","),
+                ],
             )
             .properties(height=220)
         )

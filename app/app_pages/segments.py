@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from lib import activation, ui
@@ -99,8 +100,15 @@ def render_segment(row: pd.Series) -> None:
     if trend.empty:
         st.info("No membership history for this segment.")
     else:
-        st.line_chart(trend.rename(columns={"week_start": "Week", "accounts": "Accounts"}),
-                      x="Week", y="Accounts")
+        st.altair_chart(
+            alt.Chart(trend).mark_line().encode(
+                x=alt.X("week_start:T", title="Week (starting Monday)"),
+                y=alt.Y("accounts:Q", title="Accounts"),
+                tooltip=[alt.Tooltip("week_start:T", title="Week", format="%Y-%m-%d"),
+                         alt.Tooltip("accounts:Q", title="Accounts", format=",")],
+            ).properties(height=220),
+            width="stretch",
+        )
     accounts, contacts = st.tabs(["Member accounts", "Their contacts"])
     with accounts:
         ui.table(activation.shown(activation.segment_accounts(row["segment_id"])),

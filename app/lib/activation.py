@@ -242,19 +242,22 @@ def shown(frame: pd.DataFrame, datetimes: tuple[str, ...] = ()) -> pd.DataFrame:
         if column in out.columns:
             values = pd.to_datetime(out[column], errors="coerce")
             out[column] = values.dt.strftime("%Y-%m-%d %H:%M")
-    for column in ("team", "owner_team", "owning_team"):
+    labellers = {
+        **dict.fromkeys(("team", "owner_team", "owning_team"), ui.team_label),
+        **dict.fromkeys(CODE_COLUMNS, _humanise),
+        "teams": ui.teams_list_label,
+    }
+    for column, labeller in labellers.items():
         if column in out.columns:
-            out[column] = [DASH if _missing(v) else ui.team_label(v) for v in out[column]]
-    for column in CODE_COLUMNS:
-        if column in out.columns:
-            out[column] = [DASH if _missing(v) else _humanise(v) for v in out[column]]
-    for column in ("teams",):
-        if column in out.columns:
-            out[column] = [DASH if _missing(v) else ui.teams_list_label(v) for v in out[column]]
+            out[column] = ui.map_distinct(
+                out[column], lambda v, label=labeller: DASH if _missing(v) else label(v))
     for column in out.columns:
-        blank = out[column].isna() | out[column].map(lambda v: isinstance(v, str) and not v)
+        values = out[column]
+        blank = values.isna()
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            blank |= values.astype(object).eq("")
         if blank.any():
-            out[column] = out[column].astype(object).where(~blank, DASH)
+            out[column] = values.astype(object).where(~blank, DASH)
     return out
 
 

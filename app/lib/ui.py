@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -336,11 +337,28 @@ def with_labels(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd
     ``columns`` (default: every column)."""
     return frame.assign(
         **{
-            name: frame[name].map(labeller)
+            name: map_distinct(frame[name], labeller)
             for name, labeller in LABELLERS.items()
             if name in frame.columns and (columns is None or name in columns)
         }
     )
+
+
+def map_distinct(series: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``series.map(function)``, calling ``function`` once per distinct value (and once for
+    the missing ones) rather than once per row: tables of thousands of rows repeat a few
+    codes."""
+    present = series.notna().to_numpy()
+    try:
+        codes, distinct = pd.factorize(series[present])
+    except TypeError:  # unhashable values (lists): row by row
+        return series.map(function)
+    values = np.empty(len(series), dtype=object)
+    values[:] = [function(None)] if not present.all() else [None]
+    mapped = np.empty(len(distinct), dtype=object)
+    mapped[:] = [function(value) for value in distinct]
+    values[present] = mapped[codes]
+    return pd.Series(values, index=series.index, name=series.name)
 
 
 def fill_missing(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -351,9 +369,9 @@ def fill_missing(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> p
     for name in names:
         series = frame[name]
         if _is_text(series):
-            filled[name] = series.map(lambda value: MISSING if is_missing(value) else value)
+            filled[name] = series.astype(object).where(series.notna(), MISSING)
         elif series.isna().any():
-            filled[name] = series.map(_as_text)
+            filled[name] = map_distinct(series, _as_text)
     return frame.assign(**filled)
 
 
