@@ -435,6 +435,62 @@ def section(title: str, caption: str) -> None:
     st.caption(caption)
 
 
+@dataclass(frozen=True)
+class Picker:
+    """One sidebar multiselect of ``sidebar_filters``: its label, the URL parameter that
+    keeps the picks, the widget key's suffix, and the words shown when nothing is picked."""
+
+    label: str
+    url: str
+    suffix: str
+    placeholder: str
+    help_text: str
+
+    def pick(
+        self,
+        options: Sequence[str] | Mapping[str, str],
+        *,
+        key: str,
+        format_func: Callable[[str], str] = str,
+        help_text: str | None = None,
+    ) -> list[str]:
+        return multiselect_filter(
+            self.label,
+            list(options),
+            key=f"{key}_{self.suffix}",
+            url=self.url,
+            placeholder=self.placeholder,
+            help_text=help_text or self.help_text,
+            format_func=format_func,
+        )
+
+
+RULES = Picker(
+    "Rule", "rule", "rules", "All rules", "Policy rule that was broken. Leave empty for all rules."
+)
+SEVERITIES = Picker(
+    "Severity",
+    "severity",
+    "severities",
+    "All severities",
+    "Severity of the rule broken. Leave empty for all severities.",
+)
+REGIONS = Picker(
+    "Region",
+    "region",
+    "regions",
+    "All regions",
+    "The account's sales region. Leave empty for all regions.",
+)
+SEGMENTS = Picker(
+    "Segment",
+    "segment",
+    "segments",
+    "All segments",
+    "Accounts in any of these segments today. Leave empty for all accounts.",
+)
+
+
 def sidebar_filters(
     key: str,
     first: dt.date | None,
@@ -448,7 +504,7 @@ def sidebar_filters(
     teams_label: str = "Team",
     rules: Mapping[str, str] | None = None,
     severities: Sequence[str] | None = None,
-    severities_help: str = "Severity of the rule broken. Leave empty for all severities.",
+    severities_help: str | None = None,
     accounts: bool = False,
 ) -> queries.Filters | None:
     """The sidebar's filter block of every page, each pick kept in the URL: a date range
@@ -463,28 +519,12 @@ def sidebar_filters(
     start, end = date_range_filter(
         dates_label, first, last, key=f"{key}_{dates_url}", url=dates_url, help_text=dates_help
     )
-    picked_rules: list[str] = []
-    if rules is not None:
-        picked_rules = multiselect_filter(
-            "Rule",
-            list(rules),
-            key=f"{key}_rules",
-            url="rule",
-            placeholder="All rules",
-            help_text="Policy rule that was broken. Leave empty for all rules.",
-            format_func=lambda rule_id: f"{rule_id}: {rules.get(rule_id, '')}".rstrip(": "),
-        )
-    picked_severities: list[str] = []
-    if severities is not None:
-        picked_severities = multiselect_filter(
-            "Severity",
-            severities,
-            key=f"{key}_severities",
-            url="severity",
-            placeholder="All severities",
-            help_text=severities_help,
-            format_func=severity_label,
-        )
+    picked_rules = [] if rules is None else RULES.pick(
+        rules, key=key, format_func=lambda rule_id: f"{rule_id}: {rules[rule_id]}".rstrip(": ")
+    )
+    picked_severities = [] if severities is None else SEVERITIES.pick(
+        severities, key=key, format_func=severity_label, help_text=severities_help
+    )
     picked_teams: list[str] = []
     if teams is not None:
         picked_teams = team_filter(
@@ -504,22 +544,7 @@ def sidebar_filters(
 
 def account_filters(*, key: str) -> tuple[list[str], list[str]]:
     """Sidebar region and segment pickers (kept in the URL as ``region`` and ``segment``)."""
-    regions = multiselect_filter(
-        "Region",
-        queries.regions(),
-        key=f"{key}_regions",
-        url="region",
-        placeholder="All regions",
-        help_text="The account's sales region. Leave empty for all regions.",
-    )
     segment_names = queries.segments()
-    segments = multiselect_filter(
-        "Segment",
-        list(segment_names),
-        key=f"{key}_segments",
-        url="segment",
-        placeholder="All segments",
-        help_text="Accounts in any of these segments today. Leave empty for all accounts.",
-        format_func=lambda segment_id: segment_names.get(segment_id, segment_id),
+    return REGIONS.pick(queries.regions(), key=key), SEGMENTS.pick(
+        segment_names, key=key, format_func=lambda segment_id: segment_names[segment_id]
     )
-    return regions, segments
