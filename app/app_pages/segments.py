@@ -24,7 +24,8 @@ SEGMENT_COLUMNS = {
 ACCOUNT_COLUMNS = {
     "account_name": col("Account", 190),
     "contacts": count("Contacts", 70),
-    "entered_date": col("In segment since", 110),
+    "entered_date": st.column_config.DateColumn("In segment since", width=110,
+                                                format="YYYY-MM-DD"),
     "plan": col("Plan", 80),
     "journey_stage": col("Journey stage", 100),
     "owner_name": col("Owner", 130),
