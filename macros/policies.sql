@@ -193,13 +193,14 @@
   rows of `relation` (the rule's counted rows, with team, message_id, sent_at_key and
   `size_column`) in its partition with sent_at_us in [m - size, m]: the rows its RANGE
   frame counted, the same text as window_list / window_distinct_list. Time is cut into
-  buckets of the window's size, so a window reaches m's bucket and the one before: each
-  violating row is joined (rule, partition key, bucket: an equi-join) to the rows of those
-  two buckets, then kept in the exact range. Work in proportion to the messages near the
-  violating rows, never a pairwise join over whole partitions.
+  buckets a microsecond longer than the window, so a window reaches m's bucket and the one
+  before: each violating row is joined (rule, partition key, bucket: an equi-join) to the
+  rows of those two buckets, then kept in the exact range. Work in proportion to the
+  messages near the violating rows, never a pairwise join over whole partitions.
 -#}
 {% macro policy_window_evidence(violations, relation, size_column, unit_microseconds, partition_key) -%}
-    {%- set bucket = 'cast(floor({0}.sent_at_us / ({0}.' ~ size_column ~ ' * ' ~ unit_microseconds ~ ')) as bigint)' -%}
+    {#- buckets one microsecond longer than the window: never empty (a window of size 0) -#}
+    {%- set bucket = 'cast(floor({0}.sent_at_us / ({0}.' ~ size_column ~ ' * ' ~ unit_microseconds ~ ' + 1)) as bigint)' -%}
     select
         near.rule_id,
         near.message_id,

@@ -21,11 +21,8 @@ counted_messages as (
     select * from {{ ref('int_policy__counted_messages') }}
 ),
 
-{#-
-  the rows of the rolling rules, with only the columns the windows, the evidence and the
-  output need (read once: the windows and the evidence use the narrow ones)
--#}
 counted as (
+    -- the rows of the rolling rules, with the columns the windows, the evidence and the output need
     select
         rule_id,
         rule_type,
