@@ -1,8 +1,9 @@
 """The campaign brief: what a planned send reaches, what is held back and who to tell.
 
 `write_brief(connection, out_dir, title, allowed, suppressed, owners, rules)` writes
-`brief.md` and `brief.html` (the same content; every value escaped in the HTML) for the
-pre-send check (clearinghouse.presend) and the segment export (clearinghouse.export):
+`brief.md` and `brief.html` (the same content; every value escaped in the HTML;
+`brief_files(...)` returns the same bytes, in memory) for the pre-send check
+(clearinghouse.presend) and the segment export (clearinghouse.export):
 
 - audience: contacts and accounts, by segment (fct_segment_membership), journey stage
   (dim_accounts) and persona (dim_contacts), each with allowed / suppressed;
@@ -201,14 +202,23 @@ def to_html(blocks: list[tuple]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def brief_files(connection, title: str, allowed: list[dict], suppressed: list[dict],
+                owners: pd.DataFrame, rules, intro: list[str] | None = None
+                ) -> dict[str, bytes]:
+    """{"brief.md": ..., "brief.html": ...}: the brief's two files as UTF-8 bytes."""
+    blocks = brief_blocks(connection, title, allowed, suppressed, owners, rules, intro)
+    return {"brief.md": to_markdown(blocks).encode("utf-8"),
+            "brief.html": to_html(blocks).encode("utf-8")}
+
+
 def write_brief(connection, out_dir: Path, title: str, allowed: list[dict],
                 suppressed: list[dict], owners: pd.DataFrame, rules,
                 intro: list[str] | None = None) -> tuple[Path, Path]:
-    """Write brief.md and brief.html into out_dir; returns their paths."""
-    blocks = brief_blocks(connection, title, allowed, suppressed, owners, rules, intro)
+    """Write brief.md and brief.html (the bytes of `brief_files`) into out_dir; returns
+    their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    markdown, page = out_dir / "brief.md", out_dir / "brief.html"
-    markdown.write_text(to_markdown(blocks), encoding="utf-8")
-    page.write_text(to_html(blocks), encoding="utf-8")
-    return markdown, page
+    files = brief_files(connection, title, allowed, suppressed, owners, rules, intro)
+    for name, data in files.items():
+        (out_dir / name).write_bytes(data)
+    return out_dir / "brief.md", out_dir / "brief.html"

@@ -134,6 +134,8 @@ def run_dbt(
         CLEARINGHOUSE_DB=str(db_path),
         CLEARINGHOUSE_RAW=str(raw),
         CLEARINGHOUSE_PLANNED=str(planned),
+        # DuckDB's threads per query (profiles.yml): every core unless set
+        CLEARINGHOUSE_THREADS=os.environ.get("CLEARINGHOUSE_THREADS") or str(os.cpu_count() or 1),
     ):
         try:
             result = dbtRunner().invoke(argv)

@@ -45,6 +45,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     gate = Gate(max_shrink=args.max_shrink, max_rejected_share=args.max_rejected_share,
                 accept_shrink=args.accept_shrink, accept_rejects=args.accept_rejects,
                 quality=not args.skip_quality)
+    for variable, value in (("CLEARINGHOUSE_MEMORY_LIMIT", args.memory_limit),
+                            ("CLEARINGHOUSE_THREADS", args.threads),
+                            ("CLEARINGHOUSE_TEMP_DIRECTORY", args.temp_directory)):
+        if value is not None:  # profiles.yml reads them
+            os.environ[variable] = str(value)
     try:
         result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select,
                        gate=gate)
@@ -174,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
                        help="serve the build even if a raw file has many rejected rows")
     build.add_argument("--skip-quality", action="store_true",
                        help="do not run the raw-export quality checks before the build")
+    build.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 4GB or 50%% "
+                       "(default $CLEARINGHOUSE_MEMORY_LIMIT, else 80%% of RAM); beyond it "
+                       "DuckDB spills to the temp directory")
+    build.add_argument("--threads", type=int, help="DuckDB threads per query (default "
+                       "$CLEARINGHOUSE_THREADS, else the machine's cores)")
+    build.add_argument("--temp-directory", help="where DuckDB spills (default "
+                       "$CLEARINGHOUSE_TEMP_DIRECTORY, else <warehouse file>.tmp)")
     build.set_defaults(func=_cmd_build)
 
     inspect = commands.add_parser(

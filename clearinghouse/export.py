@@ -1,7 +1,7 @@
 """Segment export: the contacts of a segment that customer marketing may email, ready to load.
 
-`export_segment(segment_id, out_dir, db_path, send_date, fmt, mask_pii, ...)` reads the
-marts (read-only): the accounts currently in the segment (fct_segment_membership), their
+`prepare_export(segment_id, db_path, send_date, fmt, mask_pii, ...)` reads the marts
+(read-only): the accounts currently in the segment (fct_segment_membership), their
 contacts (dim_contacts) and account facts (dim_accounts). Each contact becomes one planned
 message (team marketing, category promotional, channel email) at the send time and goes
 through the pre-send check's decision (clearinghouse.presend.decide, the evaluator of
@@ -10,7 +10,9 @@ clearinghouse.policy) against the history; contacts with no email are suppressed
 before the policy is asked; an opted-out contact is always suppressed, by the
 policy's opted_out_send rule or, when the policy has none that counts the message, by the
 built-in `opt_out_floor` rule (same evaluator). The planned message to contact C is named
-`export:C` (in the evidence of suppressed.csv). Output in out_dir:
+`export:C` (in the evidence of suppressed.csv). The result holds every file as bytes
+(`ExportResult.files`, what the dashboard offers for download); `export_segment(segment_id,
+out_dir, ...)` (the CLI) writes exactly those bytes into out_dir:
 
 - contacts.csv | contacts.parquet   the allowed contacts, with what marketing needs
 - hubspot_import.csv                 HubSpot contact import (Email, First Name, ...)
@@ -28,6 +30,7 @@ after the data's end (rpt_data_end). --mask-pii replaces emails by salted SHA-25
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sys
 from collections import Counter
@@ -38,27 +41,27 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from clearinghouse.brief import write_brief
+from clearinghouse.brief import brief_files
 from clearinghouse.parsing import parse_timestamp
 from clearinghouse.paths import warehouse_path
 from clearinghouse.policy import (
     Ledger,
     Message,
     Rule,
-    _zone,
     load_context,
     load_history,
     load_rules,
+    zone_info,
 )
 from clearinghouse.presend import (
-    _load_reference,
-    _message,
-    _owners_to_notify,
     add_earliest_allowed,
     decide,
     evidence,
+    load_reference,
+    owners_to_notify,
+    planned_message,
 )
-from clearinghouse.safe_csv import write_csv
+from clearinghouse.safe_csv import csv_bytes
 
 SALT_ENV = "CLEARINGHOUSE_PII_SALT"
 TEAM, CATEGORY, CHANNEL = "marketing", "promotional", "email"
@@ -108,14 +111,19 @@ class ExportError(ValueError):
 @dataclass
 class ExportResult:
     segment_id: str
-    out_dir: Path
     send_at: str
     contacts: pd.DataFrame  # every contact of the segment (unmasked)
     allowed: pd.DataFrame
     suppressed: pd.DataFrame
-    files: list[Path] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # file name -> its bytes
+    out_dir: Path | None = None  # where export_segment wrote `files` (None: in memory only)
     by_rule: dict[str, int] = field(default_factory=dict)  # every rule broken
     by_main_rule: dict[str, int] = field(default_factory=dict)  # most severe rule
+
+    @property
+    def paths(self) -> list[Path]:
+        """The written files (none before export_segment wrote them)."""
+        return [] if self.out_dir is None else [self.out_dir / name for name in self.files]
 
     def summary(self) -> str:
         lines = [
@@ -134,7 +142,8 @@ class ExportResult:
         later = int(self.suppressed["earliest_allowed_at"].notna().sum()) \
             if len(self.suppressed) else 0
         lines.append(f"  suppressed that could go later: {later}")
-        lines.append(f"written to {self.out_dir}: " + ", ".join(p.name for p in self.files))
+        where = f"written to {self.out_dir}" if self.out_dir is not None else "in memory"
+        lines.append(f"{where}: " + ", ".join(self.files))
         return "\n".join(lines)
 
 
@@ -191,7 +200,7 @@ def send_time(send_date: str | date | None, time_zone: str, hour: int,
                 f"--send-date {send_date!r} is neither a date (YYYY-MM-DD) nor a timestamp"
             ) from None
     local = datetime(day.year, day.month, day.day, hour)
-    return local.replace(tzinfo=_zone(time_zone or "UTC")).astimezone(UTC) \
+    return local.replace(tzinfo=zone_info(time_zone or "UTC")).astimezone(UTC) \
         .replace(tzinfo=None)
 
 
@@ -210,25 +219,80 @@ def _mask(frame: pd.DataFrame, salt: str | None) -> pd.DataFrame:
     return masked
 
 
-def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
-                   send_date: str | date | None = None, fmt: str = "csv",
-                   mask_pii: bool = False, campaign_id: str = "",
-                   send_hour: int = DEFAULT_SEND_HOUR, rules=None,
-                   verbose: bool = False) -> ExportResult:
-    """Export a segment's contacts (see the module doc). `rules`: the policy to apply
-    (default: the active rules of the warehouse)."""
+def _check_options(fmt: str, mask_pii: bool, send_hour: int) -> str | None:
+    """The PII salt (None without --mask-pii); ExportError for a bad option."""
     if not 0 <= send_hour <= 23:
         raise ExportError(f"--send-hour {send_hour}: an hour from 0 to 23")
     if fmt not in ("csv", "parquet"):
         raise ExportError(f"--format {fmt!r}: csv or parquet")
-    salt = None
-    if mask_pii:
-        salt = os.environ.get(SALT_ENV)
-        if not salt:
-            raise ExportError(f"--mask-pii needs a salt in ${SALT_ENV} (a secret string, the "
-                              "same for every export you want to join)")
+    if not mask_pii:
+        return None
+    salt = os.environ.get(SALT_ENV)
+    if not salt:
+        raise ExportError(f"--mask-pii needs a salt in ${SALT_ENV} (a secret string, the "
+                          "same for every export you want to join)")
+    return salt
+
+
+def _blocked(row: dict, ledger: Ledger) -> dict | None:
+    """The suppressed row of a contact with nothing to send to (no email, deleted in every
+    system), with the rules it would break as well, for the record; None otherwise."""
+    blocked = [(name, why) for name, why, applies in (
+        (NO_EMAIL, "the contact has no email", not row["email"]),
+        (DELETED, "the contact is deleted in every source system",
+         bool(row["is_deleted_everywhere"])),
+    ) if applies]
+    if not blocked:
+        return None
+    violations = ledger.check(planned_message(row))
+    return {
+        **row, "rule_id": blocked[0][0],
+        "rule_ids": ",".join([*(name for name, _ in blocked),
+                              *(v.rule_id for v in violations)]),
+        "severity": "high",
+        "reason": "; ".join([*(f"{name}: {why}" for name, why in blocked),
+                             *(f"{v.rule_id}: {v.reason}" for v in violations)]),
+        "evidence": " | ".join([*(f"{name}={row['planned_message_id']}" for name, _ in blocked),
+                                *filter(None, [evidence(violations)])]),
+        "earliest_allowed_at": None,
+        "earliest_allowed_reason": f"never: {blocked[0][1]}",
+    }
+
+
+def _files(allowed: pd.DataFrame, suppressed: pd.DataFrame, fmt: str, campaign_id: str,
+           salt: str | None) -> dict[str, bytes]:
+    """The export's data files (without the brief), name -> bytes; CSVs through safe_csv."""
+    files = {}
+    safe_allowed = _mask(allowed, salt)
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        safe_allowed.to_parquet(buffer, index=False)
+        files["contacts.parquet"] = buffer.getvalue()
+    else:
+        files["contacts.csv"] = csv_bytes(safe_allowed)
+    files["hubspot_import.csv"] = csv_bytes(pd.DataFrame({
+        header: safe_allowed[column] for header, column in HUBSPOT_COLUMNS.items()
+        if column in safe_allowed.columns}))
+    salesforce = safe_allowed[safe_allowed["salesforce_contact_id"].notna()]
+    files["salesforce_campaign_members.csv"] = csv_bytes(pd.DataFrame({
+        "ContactId": salesforce["salesforce_contact_id"],
+        "CampaignId": campaign_id,
+        "Status": "Planned",
+        "Email": salesforce["email"],
+    }, columns=list(SALESFORCE_COLUMNS)))
+    files["suppressed.csv"] = csv_bytes(_mask(suppressed, salt))
+    return files
+
+
+def prepare_export(segment_id: str, db_path: Path | None = None,
+                   send_date: str | date | None = None, fmt: str = "csv",
+                   mask_pii: bool = False, campaign_id: str = "",
+                   send_hour: int = DEFAULT_SEND_HOUR, rules=None) -> ExportResult:
+    """The export of a segment (see the module doc), in memory: the result's `files` maps
+    each file name to the exact bytes `export_segment` writes (the CLI and the dashboard
+    share this code). `rules`: the policy to apply (default: the warehouse's active rules)."""
+    salt = _check_options(fmt, mask_pii, send_hour)
     db_path = Path(db_path) if db_path else warehouse_path()
-    out_dir = Path(out_dir)
     with duckdb.connect(str(db_path), read_only=True) as connection:
         segments = known_segments(connection)
         if segment_id not in segments:
@@ -239,7 +303,7 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
         contacts = connection.execute(_CONTACTS_SQL, [segment_id]).df()
         context = load_context(connection)
         history = load_history(connection)
-        reference = _load_reference(connection, rules)
+        reference = load_reference(connection, rules)
 
         context.flag_opt_out_at = datetime.min  # a flag-only opt-out is current (as presend)
         ledger = Ledger(rules, context)
@@ -256,35 +320,14 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
                    "planned_message_id": f"export:{record['contact_id']}",
                    "team": TEAM, "category": CATEGORY, "channel": CHANNEL,
                    "campaign": campaign_id}
-            blocked = [(name, why) for name, why, applies in (
-                (NO_EMAIL, "the contact has no email", not record["email"]),
-                (DELETED, "the contact is deleted in every source system",
-                 bool(record["is_deleted_everywhere"])),
-            ) if applies]
-            if blocked:
-                # nothing to send to; the rules it would break as well, for the record
-                violations = ledger.check(_message(row))
-                no_email.append({
-                    **row, "rule_id": blocked[0][0],
-                    "rule_ids": ",".join([*(name for name, _ in blocked),
-                                          *(v.rule_id for v in violations)]),
-                    "severity": "high",
-                    "reason": "; ".join([*(f"{name}: {why}" for name, why in blocked),
-                                         *(f"{v.rule_id}: {v.reason}" for v in violations)]),
-                    "evidence": " | ".join([
-                        *(f"{name}={row['planned_message_id']}" for name, _ in blocked),
-                        *filter(None, [evidence(violations)])]),
-                    "earliest_allowed_at": None,
-                    "earliest_allowed_reason": f"never: {blocked[0][1]}",
-                })
-            else:
+            blocked = _blocked(row, ledger)
+            if blocked is None:
                 candidates.append(row)
+            else:
+                no_email.append(blocked)
         allowed, suppressed = decide(candidates, rules, ledger)
         add_earliest_allowed(suppressed, ledger)
         suppressed += no_email
-        owners = _owners_to_notify(allowed, suppressed, reference, rules)
-        owners_frame = pd.DataFrame(owners)
-
         for row in suppressed:
             row["reasons"] = row["reason"]
         by_id = lambda rows: sorted(rows, key=lambda row: row["contact_id"])  # noqa: E731
@@ -295,38 +338,11 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
                                         columns=list(SUPPRESSED_COLUMNS))
         send_label = (f"{send_date}" if isinstance(send_date, str) and len(send_date) > 10
                       else f"{send_date or fallback} {send_hour:02d}:00 local time")
-        result = ExportResult(
-            segment_id=segment_id, out_dir=out_dir, send_at=send_label,
-            contacts=contacts, allowed=allowed_frame, suppressed=suppressed_frame,
-            by_rule=dict(Counter(rule for row in suppressed
-                                 for rule in row["rule_ids"].split(","))),
-            by_main_rule=dict(Counter(row["rule_id"] for row in suppressed)),
-        )
-
-        out_dir.mkdir(parents=True, exist_ok=True)
-        files = []
-        safe_allowed = _mask(allowed_frame, salt)
-        if fmt == "parquet":
-            files.append(out_dir / "contacts.parquet")
-            safe_allowed.to_parquet(files[-1], index=False)
-        else:
-            files.append(write_csv(safe_allowed, out_dir / "contacts.csv"))
-        hubspot = pd.DataFrame({header: safe_allowed[column]
-                                for header, column in HUBSPOT_COLUMNS.items()
-                                if column in safe_allowed.columns})
-        files.append(write_csv(hubspot, out_dir / "hubspot_import.csv"))
-        salesforce = safe_allowed[safe_allowed["salesforce_contact_id"].notna()]
-        files.append(write_csv(pd.DataFrame({
-            "ContactId": salesforce["salesforce_contact_id"],
-            "CampaignId": campaign_id,
-            "Status": "Planned",
-            "Email": salesforce["email"],
-        }, columns=list(SALESFORCE_COLUMNS)), out_dir / "salesforce_campaign_members.csv"))
-        files.append(write_csv(_mask(suppressed_frame, salt), out_dir / "suppressed.csv"))
+        files = _files(allowed_frame, suppressed_frame, fmt, campaign_id, salt)
         segment_name = contacts["segment_name"].iloc[0] if len(contacts) else segment_id
-        files += write_brief(
-            connection, out_dir, f"segment {segment_id} ({segment_name})", allowed,
-            suppressed, owners_frame, rules,
+        files |= brief_files(
+            connection, f"segment {segment_id} ({segment_name})", allowed, suppressed,
+            pd.DataFrame(owners_to_notify(allowed, suppressed, reference, rules)), rules,
             intro=[f"Warehouse: {db_path}.",
                    f"Planned: one {CATEGORY} {CHANNEL} from {TEAM} to each contact of the "
                    f"{contacts['account_id'].nunique()} accounts in segment {segment_id}, "
@@ -334,7 +350,28 @@ def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
                    f"{len(no_email)} contact(s) have no email or are deleted everywhere "
                    f"(suppressed as {NO_EMAIL} / {DELETED})."],
         )
-    result.files = files
+    return ExportResult(
+        segment_id=segment_id, send_at=send_label, contacts=contacts, allowed=allowed_frame,
+        suppressed=suppressed_frame, files=files,
+        by_rule=dict(Counter(rule for row in suppressed for rule in row["rule_ids"].split(","))),
+        by_main_rule=dict(Counter(row["rule_id"] for row in suppressed)),
+    )
+
+
+def export_segment(segment_id: str, out_dir: Path, db_path: Path | None = None,
+                   send_date: str | date | None = None, fmt: str = "csv",
+                   mask_pii: bool = False, campaign_id: str = "",
+                   send_hour: int = DEFAULT_SEND_HOUR, rules=None,
+                   verbose: bool = False) -> ExportResult:
+    """`prepare_export`, then write its files into out_dir (created when missing)."""
+    result = prepare_export(segment_id, db_path, send_date=send_date, fmt=fmt,
+                            mask_pii=mask_pii, campaign_id=campaign_id, send_hour=send_hour,
+                            rules=rules)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in result.files.items():
+        (out_dir / name).write_bytes(data)
+    result.out_dir = out_dir
     if verbose:
         print(result.summary())
     return result

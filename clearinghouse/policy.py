@@ -334,7 +334,8 @@ class Violation:
 
 
 @lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA time zone `name`; UTC when it is unknown or empty."""
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):
@@ -352,7 +353,7 @@ def in_quiet_period(hour: int, start: int, end: int) -> bool:
 
 
 def local_time(moment: datetime, time_zone: str) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(_zone(time_zone)).replace(tzinfo=None)
+    return moment.replace(tzinfo=UTC).astimezone(zone_info(time_zone)).replace(tzinfo=None)
 
 
 def local_week_start_utc(moment: datetime, time_zone: str) -> datetime:
@@ -361,7 +362,7 @@ def local_week_start_utc(moment: datetime, time_zone: str) -> datetime:
     monday = (local - timedelta(days=local.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
-    return monday.replace(tzinfo=_zone(time_zone)).astimezone(UTC).replace(tzinfo=None)
+    return monday.replace(tzinfo=zone_info(time_zone)).astimezone(UTC).replace(tzinfo=None)
 
 
 class Ledger:
@@ -650,7 +651,7 @@ EARLIEST_HORIZON_DAYS = 60
 def _local_at(day, hour: int, time_zone: str) -> datetime:
     """UTC instant of `hour`:00 local time on the local date `day`."""
     local = datetime(day.year, day.month, day.day, hour)
-    return local.replace(tzinfo=_zone(time_zone)).astimezone(UTC).replace(tzinfo=None)
+    return local.replace(tzinfo=zone_info(time_zone)).astimezone(UTC).replace(tzinfo=None)
 
 
 def _candidate_times(ledger: Ledger, message: Message, horizon_us: int) -> list[int]:

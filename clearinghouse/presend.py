@@ -1,12 +1,15 @@
 """Pre-send check: which planned messages may go out without breaking the policy.
 
-`presend(planned_csv, out_dir, db_path)` reads a planned campaign (columns `email,
+`check_plan(name, data, db_path)` reads a planned campaign (columns `email,
 planned_at, team, category, channel, campaign`; `contact_id` instead of or beside `email`),
 resolves each row to a contact of the built warehouse, and decides, in priority order
 (category_priority of the policy seed, most important first, then planned_at, then input
 row), whether it can be sent: a candidate is allowed when, given the history
 (fct_communications) and the candidates already allowed, it breaks no active rule and
-pushes no known message over a window limit (clearinghouse.policy). Output in out_dir:
+pushes no known message over a window limit (clearinghouse.policy). The result holds
+every output file as bytes (`PresendResult.files`, the dashboard's downloads);
+`presend(planned_csv, out_dir, db_path)` (the CLI) reads the file and writes exactly those
+bytes into out_dir:
 
 - allowed.csv            the messages that may be sent
 - suppressed.csv         + rule_id (most severe), rule_ids (all), reason, caused_by_message_ids,
@@ -38,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from clearinghouse.brief import write_brief
+from clearinghouse.brief import brief_files
 from clearinghouse.parsing import normalise_email, parse_timestamp
 from clearinghouse.paths import warehouse_path
 from clearinghouse.policy import (
@@ -52,7 +55,7 @@ from clearinghouse.policy import (
     load_history,
     load_rules,
 )
-from clearinghouse.safe_csv import write_csv
+from clearinghouse.safe_csv import csv_bytes
 
 INPUT_COLUMNS = ("email", "contact_id", "planned_at", "team", "category", "channel", "campaign")
 ROW_COLUMNS = ("row_id", "planned_message_id", *INPUT_COLUMNS)
@@ -78,13 +81,14 @@ def planned_id(row_id: int) -> str:
 
 @dataclass
 class PresendResult:
-    out_dir: Path
     allowed: pd.DataFrame
     suppressed: pd.DataFrame
     errors: pd.DataFrame
     owners_to_notify: pd.DataFrame
     input_rows: int
     suppressed_by_rule: dict[str, int] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # file name -> its bytes
+    out_dir: Path | None = None  # where presend wrote `files` (None: in memory only)
 
     def summary(self) -> str:
         lines = [
@@ -97,12 +101,13 @@ class PresendResult:
         if len(self.errors):
             for error, count in sorted(Counter(self.errors["error"]).items()):
                 lines.append(f"  error {error}: {count}")
-        lines.append(f"written to {self.out_dir}")
+        lines.append(f"written to {self.out_dir}" if self.out_dir is not None
+                     else "in memory: " + ", ".join(self.files))
         return "\n".join(lines)
 
 
 @dataclass
-class _Reference:
+class Reference:
     """What row validation needs from the warehouse."""
 
     emails: dict[str, tuple[str, int]]  # normalised email -> (contact_id, contact_count)
@@ -117,7 +122,9 @@ def _values(connection, sql: str) -> set[str]:
     return {row[0] for row in connection.execute(sql).fetchall() if row[0]}
 
 
-def _load_reference(connection, rules: list[Rule]) -> _Reference:
+def load_reference(connection, rules: list[Rule]) -> Reference:
+    """The warehouse facts planned rows are resolved and validated against: emails, contacts
+    and their accounts, known teams, categories and channels, account owners."""
     emails = {
         email: (contact_id, int(count))
         for email, contact_id, count in connection.execute(
@@ -146,7 +153,7 @@ def _load_reference(connection, rules: list[Rule]) -> _Reference:
             "from dim_accounts"
         ).fetchall()
     }
-    return _Reference(emails, contacts, teams, categories, channels, accounts)
+    return Reference(emails, contacts, teams, categories, channels, accounts)
 
 
 class PresendInputError(ValueError):
@@ -161,7 +168,7 @@ _SEP_HINT = re.compile(r"\s*sep=([,;\t|])[ ]*(\r\n|\r|\n|$)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(name: str, data: bytes) -> str:
     """The text of the planned file: UTF-16 when it has a UTF-16 byte-order mark (Excel's
     "Unicode text"), else UTF-8 (with or without BOM), else Windows-1252 (Latin-1)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -178,7 +185,7 @@ def _decode(path: Path, data: bytes) -> str:
             break  # decodes, but is binary content
         return text
     raise PresendInputError(
-        f"{path}: cannot be read as CSV (not a text file in UTF-8, UTF-16 or Windows-1252 / "
+        f"{name}: cannot be read as CSV (not a text file in UTF-8, UTF-16 or Windows-1252 / "
         "Latin-1; binary content?)"
     )
 
@@ -210,18 +217,23 @@ def _found(header: list[str], names: int = 8, width: int = 40) -> str:
     return ", ".join(shown[:names]) + more
 
 
-def _read_planned(path: Path) -> list[dict]:
-    """The rows of the planned file: UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252,
-    delimited by comma, semicolon, tab or pipe (an Excel `sep=;` first line is honoured);
-    blank lines are skipped. PresendInputError when the file cannot be used."""
+def _planned_bytes(path: Path) -> bytes:
+    """The bytes of the planned file; PresendInputError when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise PresendInputError(f"{path}: cannot be read ({error.strerror or error})") from None
-    text = _decode(path, data)
+
+
+def parse_planned(name: str, data: bytes) -> list[dict]:
+    """The rows of a planned file's bytes (`name` names it in messages): UTF-8 (BOM or
+    not), UTF-16 with BOM or Windows-1252, delimited by comma, semicolon, tab or pipe (an
+    Excel `sep=;` first line is honoured); blank lines are skipped. PresendInputError when
+    the file cannot be used."""
+    text = _decode(name, data)
     if not text.strip():
         raise PresendInputError(
-            f"{path}: the file is empty (expected a header row: {', '.join(INPUT_COLUMNS)})"
+            f"{name}: the file is empty (expected a header row: {', '.join(INPUT_COLUMNS)})"
         )
     hint = _SEP_HINT.match(text)
     if hint:
@@ -239,7 +251,7 @@ def _read_planned(path: Path) -> list[dict]:
             missing.insert(0, "email (or contact_id)")
         if missing:
             raise PresendInputError(
-                f"{path}: missing column(s) {', '.join(missing)} (needs email and/or "
+                f"{name}: missing column(s) {', '.join(missing)} (needs email and/or "
                 f"contact_id, planned_at, team, category, channel[, campaign]; found "
                 f"{_found(header)})"
             )
@@ -254,12 +266,12 @@ def _read_planned(path: Path) -> list[dict]:
             rows.append(row)
     except csv.Error as error:
         raise PresendInputError(
-            f"{path}: cannot be read as CSV (line {reader.line_num}: {error})"
+            f"{name}: cannot be read as CSV (line {reader.line_num}: {error})"
         ) from None
     return rows
 
 
-def _resolve(row: dict, reference: _Reference) -> tuple[dict | None, list[tuple[str, str]]]:
+def _resolve(row: dict, reference: Reference) -> tuple[dict | None, list[tuple[str, str]]]:
     """The checked row (contact, account, parsed time, lower-cased dimensions) or errors."""
     problems: list[tuple[str, str]] = []
     contact_id = row["contact_id"] or None
@@ -316,8 +328,10 @@ def _resolve(row: dict, reference: _Reference) -> tuple[dict | None, list[tuple[
     return resolved, []
 
 
-def _owners_to_notify(allowed: list[dict], suppressed: list[dict],
-                      reference: _Reference, rules: list[Rule]) -> list[dict]:
+def owners_to_notify(allowed: list[dict], suppressed: list[dict],
+                     reference: Reference, rules: list[Rule]) -> list[dict]:
+    """Account owners to tell before sending: an allowed message to their account from
+    another team, or a message suppressed by an owner_not_looped rule. One dict per owner."""
     owner_rule_ids = {rule.rule_id for rule in rules if rule.rule_type == "owner_not_looped"}
     by_account: dict[str, list[dict]] = defaultdict(list)
     for row in allowed:
@@ -370,7 +384,9 @@ def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
                         columns=list(columns))
 
 
-def _message(row: dict) -> Message:
+def planned_message(row: dict) -> Message:
+    """A planned row (planned_message_id, contact_id, account_id, team, category, channel,
+    planned_at) as the evaluator's Message."""
     return Message(
         message_id=row["planned_message_id"],
         contact_id=row["contact_id"],
@@ -391,7 +407,7 @@ def decide(candidates: list[dict], rules: list[Rule], ledger: Ledger
     ))
     allowed, suppressed = [], []
     for row in ordered:
-        message = _message(row)
+        message = planned_message(row)
         violations = ledger.check(message)
         if not violations:
             ledger.add(message)
@@ -425,20 +441,20 @@ def add_earliest_allowed(suppressed: list[dict], ledger: Ledger) -> None:
     time the message would be allowed given the ledger (history + every allowed message),
     each suppressed message considered on its own (clearinghouse.policy.earliest_allowed_at)."""
     for row in suppressed:
-        when, why = earliest_allowed_at(ledger, _message(row))
+        when, why = earliest_allowed_at(ledger, planned_message(row))
         row["earliest_allowed_at"] = when
         row["earliest_allowed_reason"] = why
 
 
-def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
-            verbose: bool = False) -> PresendResult:
-    """Check a planned campaign against the built warehouse; write the four CSVs."""
+def check_plan(name: str, data: bytes, db_path: Path | None = None) -> PresendResult:
+    """The pre-send check of a planned file's bytes (`name`: the file's name, in messages and
+    the brief) against the built warehouse, in memory: the result's `files` maps each output
+    file to the exact bytes `presend` writes (the CLI and the dashboard share this code)."""
     db_path = Path(db_path) if db_path else warehouse_path()
-    out_dir = Path(out_dir)
-    rows = _read_planned(Path(planned_csv))
+    rows = parse_planned(name, data)
     with duckdb.connect(str(db_path), read_only=True) as connection:
         rules = load_rules(connection)
-        reference = _load_reference(connection, rules)
+        reference = load_reference(connection, rules)
         context: Context = load_context(connection)
         history = load_history(connection)
     # a flag-only opt-out (no time) is current: it applies to every planned message
@@ -457,11 +473,10 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
             candidates.append(resolved)
     allowed, suppressed = decide(candidates, rules, ledger)
     add_earliest_allowed(suppressed, ledger)
-    owners = _owners_to_notify(allowed, suppressed, reference, rules)
+    owners = owners_to_notify(allowed, suppressed, reference, rules)
 
     by_row = lambda table: sorted(table, key=lambda row: row["row_id"])  # noqa: E731
     result = PresendResult(
-        out_dir=out_dir,
         allowed=_frame(by_row(allowed), ALLOWED_COLUMNS),
         suppressed=_frame(by_row(suppressed), SUPPRESSED_COLUMNS),
         errors=_frame(by_row(errors), ERROR_COLUMNS),
@@ -469,18 +484,34 @@ def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
         input_rows=len(rows),
         suppressed_by_rule=dict(Counter(row["rule_id"] for row in suppressed)),
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
     # text from the plan and the CRM (campaign, account and owner names) is neutralised
     # against formula injection; numbers and timestamps are written as they are
-    write_csv(result.allowed, out_dir / "allowed.csv")
-    write_csv(result.suppressed, out_dir / "suppressed.csv")
-    write_csv(result.owners_to_notify, out_dir / "owners_to_notify.csv")
-    write_csv(result.errors, out_dir / "errors.csv")
+    result.files = {
+        "allowed.csv": csv_bytes(result.allowed),
+        "suppressed.csv": csv_bytes(result.suppressed),
+        "owners_to_notify.csv": csv_bytes(result.owners_to_notify),
+        "errors.csv": csv_bytes(result.errors),
+    }
     with duckdb.connect(str(db_path), read_only=True) as connection:
-        write_brief(connection, out_dir, f"pre-send check of {Path(planned_csv).name}",
-                    allowed, suppressed, result.owners_to_notify, rules,
-                    intro=[f"Warehouse: {db_path}.", f"{len(errors)} planned row(s) could not "
-                           "be checked (errors.csv)."])
+        result.files |= brief_files(
+            connection, f"pre-send check of {Path(name).name}", allowed, suppressed,
+            result.owners_to_notify, rules,
+            intro=[f"Warehouse: {db_path}.", f"{len(errors)} planned row(s) could not be "
+                   "checked (errors.csv)."])
+    return result
+
+
+def presend(planned_csv: Path, out_dir: Path, db_path: Path | None = None,
+            verbose: bool = False) -> PresendResult:
+    """Check a planned campaign file against the built warehouse (check_plan); write its
+    files into out_dir."""
+    planned_csv = Path(planned_csv)
+    result = check_plan(str(planned_csv), _planned_bytes(planned_csv), db_path)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in result.files.items():
+        (out_dir / name).write_bytes(data)
+    result.out_dir = out_dir
     if verbose:
         print(result.summary())
     return result

@@ -10,6 +10,7 @@ timestamps and missing values are written unchanged; only strings are prefixed, 
 `-5` the number stays `-5` while the text `"-5 days"` becomes `'-5 days`.
 
     write_csv(frame, path)                       # a pandas DataFrame (index left out)
+    csv_bytes(frame)                             # the same bytes, in memory
     write_csv(rows, path, columns=[...])         # dicts (columns = field order) or sequences
     neutralise(value)                            # one value
     neutralise_frame(frame)                      # a copy of a DataFrame, text neutralised
@@ -20,6 +21,7 @@ Every CSV the project writes for people to open should go through `write_csv`.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -77,6 +79,50 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def csv_bytes(
+    data: pd.DataFrame | Iterable[Mapping[str, Any]] | Iterable[Sequence[Any]],
+    columns: Sequence[str] | None = None,
+    *,
+    index: bool = False,
+    encoding: str = "utf-8",
+    **to_csv: Any,
+) -> bytes:
+    """The CSV of `data`, every dangerous text cell neutralised, as bytes (what `write_csv`
+    writes to a file).
+
+    `data`: a DataFrame (written with `DataFrame.to_csv`; `index` and other keyword
+    arguments are passed on, `columns` selects/orders columns), or rows: mappings (`columns`
+    = the header and field order, default the keys of the first row; missing keys are
+    empty) or sequences (`columns`, when given, is written as the header).
+    Lines end in CRLF (RFC 4180), so every cell holding a CR or LF is quoted.
+    """
+    if set(_FIXED) & set(to_csv):
+        raise TypeError(f"write_csv fixes {' and '.join(_FIXED)} (cells must stay quoted)")
+    if isinstance(data, pd.DataFrame):
+        frame = data if columns is None else data.loc[:, list(columns)]
+        text = neutralise_frame(frame).to_csv(index=index, lineterminator=LINE_TERMINATOR,
+                                              **to_csv)
+        return text.encode(encoding)
+    if to_csv:
+        raise TypeError(f"unexpected keyword arguments for rows: {sorted(to_csv)}")
+    rows = iter(data)
+    first = next(rows, None)
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
+    if isinstance(first, Mapping):
+        header = list(columns) if columns is not None else list(first)
+        writer.writerow([neutralise(name) for name in header])
+        for row in itertools.chain([first], rows):
+            writer.writerow([neutralise(row.get(name)) for name in header])
+    else:
+        if columns is not None:
+            writer.writerow([neutralise(name) for name in columns])
+        if first is not None:
+            for row in itertools.chain([first], rows):
+                writer.writerow([neutralise(value) for value in row])
+    return handle.getvalue().encode(encoding)
+
+
 def write_csv(
     data: pd.DataFrame | Iterable[Mapping[str, Any]] | Iterable[Sequence[Any]],
     path: Path | str,
@@ -86,37 +132,9 @@ def write_csv(
     encoding: str = "utf-8",
     **to_csv: Any,
 ) -> Path:
-    """Write `data` to `path` as CSV with every dangerous text cell neutralised.
-
-    `data`: a DataFrame (written with `DataFrame.to_csv`; `index` and other keyword
-    arguments are passed on, `columns` selects/orders columns), or rows: mappings (`columns`
-    = the header and field order, default the keys of the first row; missing keys are
-    empty) or sequences (`columns`, when given, is written as the header). Returns `path`.
-    Lines end in CRLF (RFC 4180), so every cell holding a CR or LF is quoted.
-    """
+    """Write `data` to `path` as CSV with every dangerous text cell neutralised (the bytes
+    of `csv_bytes`, which says what `data`, `columns` and the options may be). Returns
+    `path`."""
     path = Path(path)
-    if set(_FIXED) & set(to_csv):
-        raise TypeError(f"write_csv fixes {' and '.join(_FIXED)} (cells must stay quoted)")
-    if isinstance(data, pd.DataFrame):
-        frame = data if columns is None else data.loc[:, list(columns)]
-        neutralise_frame(frame).to_csv(path, index=index, encoding=encoding,
-                                       lineterminator=LINE_TERMINATOR, **to_csv)
-        return path
-    if to_csv:
-        raise TypeError(f"unexpected keyword arguments for rows: {sorted(to_csv)}")
-    rows = iter(data)
-    first = next(rows, None)
-    with open(path, "w", newline="", encoding=encoding) as handle:
-        writer = csv.writer(handle, lineterminator=LINE_TERMINATOR)
-        if isinstance(first, Mapping):
-            header = list(columns) if columns is not None else list(first)
-            writer.writerow([neutralise(name) for name in header])
-            for row in itertools.chain([first], rows):
-                writer.writerow([neutralise(row.get(name)) for name in header])
-        else:
-            if columns is not None:
-                writer.writerow([neutralise(name) for name in columns])
-            if first is not None:
-                for row in itertools.chain([first], rows):
-                    writer.writerow([neutralise(value) for value in row])
+    path.write_bytes(csv_bytes(data, columns, index=index, encoding=encoding, **to_csv))
     return path

@@ -158,17 +158,21 @@
 {#-
   The sliding windows of a windowed rule model: for each window size in `sizes` (values of
   `size_column`, in units of `unit_microseconds`), the rows of `relation` with that size,
-  each with the number, distinct teams and ids (by sent_at, then id) of the rows of its
-  partition (rule_id, `partition_key`) whose sent_at_us lies in [m - size, m] -- one RANGE
-  frame per size (a frame offset must be a constant), unioned. Never a self-join.
+  each with the number (and, with lists, the distinct teams and the ids by sent_at, then
+  id) of the rows of its partition (rule_id, `partition_key`) whose sent_at_us lies in
+  [m - size, m] -- one RANGE frame per size (a frame offset must be a constant), unioned.
+  Never a self-join. A model that needs the lists only for some rows counts without them
+  (lists=false) and builds them for those rows with policy_window_evidence.
 -#}
-{% macro policy_sliding_windows(relation, size_column, sizes, unit_microseconds, partition_key) -%}
+{% macro policy_sliding_windows(relation, size_column, sizes, unit_microseconds, partition_key, lists=true) -%}
     {% for size in sizes %}
         select
             {{ relation }}.*,
-            count(*) over sliding_window as messages_in_window,
-            {{ window_distinct_list('team', 'sliding_window') }} as teams_in_window,
-            {{ window_list('message_id', 'sent_at_key', 'sliding_window') }} as message_ids_in_window
+            {%- if lists %}
+                {{ window_distinct_list('team', 'sliding_window') }} as teams_in_window,
+                {{ window_list('message_id', 'sent_at_key', 'sliding_window') }} as message_ids_in_window,
+            {%- endif %}
+            count(*) over sliding_window as messages_in_window
         from {{ relation }}
         where {{ relation }}.{{ size_column }} = {{ size }}
         window
@@ -179,4 +183,49 @@
             )
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+{%- endmacro %}
+
+
+{#-
+  The evidence of the violating rows of a windowed rule, built for them alone: for each
+  row of `violations` (rule_id, message_id, messages_in_window, `partition_key`,
+  sent_at_us, `size_column`), the distinct teams and the ids (by sent_at, then id) of the
+  rows of `relation` (the rule's counted rows, with team, message_id, sent_at_key and
+  `size_column`) in its partition with sent_at_us in [m - size, m]: the rows its RANGE
+  frame counted, the same text as window_list / window_distinct_list. Time is cut into
+  buckets a microsecond longer than the window, so a window reaches m's bucket and the one
+  before: each violating row is joined (rule, partition key, bucket: an equi-join) to the
+  rows of those two buckets, then kept in the exact range. Work in proportion to the
+  messages near the violating rows, never a pairwise join over whole partitions.
+-#}
+{% macro policy_window_evidence(violations, relation, size_column, unit_microseconds, partition_key) -%}
+    {#- buckets one microsecond longer than the window: never empty (a window of size 0) -#}
+    {%- set bucket = 'cast(floor({0}.sent_at_us / ({0}.' ~ size_column ~ ' * ' ~ unit_microseconds ~ ' + 1)) as bigint)' -%}
+    select
+        near.rule_id,
+        near.message_id,
+        near.messages_in_window,
+        {{ agg_sorted_distinct_list('in_window.team') }} as teams_in_window,
+        {{ agg_sorted_list('in_window.message_id', 'in_window.sent_at_key') }} as message_ids_in_window
+    from (
+        {%- for step in [0, 1] %}
+            select
+                {{ violations }}.rule_id,
+                {{ violations }}.message_id,
+                {{ violations }}.messages_in_window,
+                {{ violations }}.{{ partition_key }},
+                {{ violations }}.sent_at_us,
+                {{ violations }}.{{ size_column }} * {{ unit_microseconds }} as window_microseconds,
+                {{ bucket.format(violations) }} - {{ step }} as bucket
+            from {{ violations }}
+            {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    ) as near
+    inner join {{ relation }} as in_window
+        on
+            near.rule_id = in_window.rule_id
+            and near.{{ partition_key }} = in_window.{{ partition_key }}
+            and near.bucket = {{ bucket.format('in_window') }}
+    where in_window.sent_at_us between near.sent_at_us - near.window_microseconds and near.sent_at_us
+    group by near.rule_id, near.message_id, near.messages_in_window
 {%- endmacro %}

@@ -223,6 +223,29 @@ def test_violations_severity_filter(warehouse):
 # --- layout -------------------------------------------------------------------------------
 
 
+def test_map_distinct_is_map_once_per_value(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT / "app"))
+    import numpy as np
+    import pandas as pd
+    from lib import ui
+
+    calls = []
+
+    def label(value):
+        calls.append(value)
+        return ui.team_label(value)
+
+    teams = pd.Series(["sales", None, "support", "sales", np.nan] * 1000, index=range(5, 5005))
+    labelled = ui.map_distinct(teams, label)
+    assert labelled.tolist() == teams.map(ui.team_label).tolist()
+    assert labelled.index.equals(teams.index)
+    assert sorted(map(str, calls)) == ["None", "sales", "support"]  # once each
+    times = pd.Series(pd.to_datetime(["2024-03-04 09:00", None]))
+    assert ui.map_distinct(times, ui._as_text).tolist() == ["2024-03-04 09:00", "—"]
+    lists = pd.Series([["a"], None], dtype=object)  # unhashable: mapped row by row
+    assert ui.map_distinct(lists, str).tolist() == ["['a']", "None"]
+
+
 def test_layout_router_and_one_file_per_page():
     """The entry point only routes; every page is a file in app_pages/ listed in it; no
     legacy pages/ folder for Streamlit's automatic multipage to pick up."""

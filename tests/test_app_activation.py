@@ -173,6 +173,7 @@ def test_export_matches_the_cli_byte_for_byte(served, downloads, tmp_path):
     at.selectbox(key="segments_segment").set_value(segment).run()
     downloads.clear()
     at.date_input(key="segments_send_date").set_value(send_day).run()
+    at.button(key="segments_prepare").click().run()
     assert not at.exception, [e.value for e in at.exception]
 
     out = tmp_path / "cli"
@@ -205,9 +206,51 @@ def test_export_matches_the_cli_byte_for_byte(served, downloads, tmp_path):
     assert_nothing_missing_shown(at)
 
 
+def test_export_runs_only_on_the_button_and_its_downloads_stay(served, downloads, monkeypatch):
+    """Opening the page runs no export; the button runs it once (the CLI's prepare_export),
+    its downloads stay across reruns, and other send settings ask for a new run."""
+    calls = []
+    original = segment_export.prepare_export
+
+    def counted(*args, **kwargs):
+        calls.append((args, kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(segment_export, "prepare_export", counted)
+    segment = smallest_segment(served)
+    at = open_page(SEGMENTS_PAGE)
+    at.selectbox(key="segments_segment").set_value(segment).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert calls == [] and not at.download_button and not downloads
+    assert any("Prepare export" in info.value for info in at.info)
+    assert "Allowed" not in metrics(at)
+
+    at.button(key="segments_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) == 1 and calls[0][0][0] == segment
+    labels = [button.label for button in at.download_button]
+    assert "Allowed contacts (CSV)" in labels and "Campaign brief (HTML)" in labels
+    allowed = int(metrics(at)["Allowed"].replace(",", ""))
+    rows = list(csv.DictReader(io.StringIO(downloads[f"{segment}_contacts.csv"].decode())))
+    assert len(rows) == allowed
+
+    at.run()  # any rerun (another widget, a download click): the prepared export stays
+    assert len(calls) == 1
+    assert [button.label for button in at.download_button] == labels
+    assert metrics(at)["Allowed"] == f"{allowed:,}"
+
+    at.number_input(key="segments_send_hour").set_value(16).run()
+    assert len(calls) == 1 and not at.download_button
+    assert any("press **Prepare export** again" in info.value for info in at.info)
+    at.button(key="segments_prepare").click().run()
+    assert len(calls) == 2 and calls[1][1]["send_hour"] == 16
+    assert at.download_button
+
+
 def test_export_mask_pii_without_salt_is_a_clear_error(served):
     at = open_page(SEGMENTS_PAGE)
     at.checkbox(key="segments_mask_pii").check().run()
+    at.button(key="segments_prepare").click().run()
     assert not at.exception
     assert any(segment_export.SALT_ENV in error.value for error in at.error)
     assert not at.download_button
@@ -220,6 +263,7 @@ def test_export_mask_pii_hashes_emails(served, downloads, monkeypatch):
     at.selectbox(key="segments_segment").set_value(segment).run()
     downloads.clear()
     at.checkbox(key="segments_mask_pii").check().run()
+    at.button(key="segments_prepare").click().run()
     assert not at.exception, [e.value for e in at.exception]
     rows = list(csv.DictReader(io.StringIO(downloads[f"{segment}_contacts.csv"].decode())))
     assert rows and "full_name" not in rows[0]
@@ -388,6 +432,7 @@ def test_browser_segments_and_presend(served, tmp_path):
                 page.goto(url, wait_until="domcontentloaded")
                 page.get_by_test_id("stSidebarNav").get_by_text("Segments").click()
                 page.get_by_role("heading", name="Segments", exact=True).wait_for()
+                page.get_by_role("button", name="Prepare export").click()
                 page.get_by_role("button", name="Allowed contacts (CSV)").wait_for()
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(ARTIFACTS / "segments.png"), full_page=True)

@@ -3,9 +3,11 @@ warehouse of ``conftest_app_fixture`` (known values: see that module)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -153,6 +155,36 @@ def test_customer_360_contact_only_toggle_and_contact_without_account(warehouse,
     assert frame_with(at, "is_violation")["is_violation"].sum() == 2
 
 
+def test_customer_360_timeline_date_and_team_filters(warehouse):
+    # Acme's messages: marketing 03-04, customer success 03-05, sales 03-06 (broke a rule),
+    # support 03-07 (broke a rule), billing 03-08, marketing 03-11 (all 2024, UTC).
+    at = open_page(CUSTOMER_360, q="acme", dates="2024-03-05..2024-03-07")
+    timeline = frame_with(at, "is_violation")
+    assert timeline["message_id"].tolist() == ["zendesk:9001", "salesforce:00T2",
+                                               "salesforce:00T1"]
+    assert any("**3** messages, **2** of them broke a rule" in m.value for m in at.markdown)
+    assert at.date_input(key="c360_dates").value == (
+        dt.date(2024, 3, 5), dt.date(2024, 3, 7))
+
+    at.multiselect(key="c360_teams").set_value(["sales", "customer_success"]).run()
+    assert not at.exception
+    assert frame_with(at, "is_violation")["message_id"].tolist() == [
+        "salesforce:00T2", "salesforce:00T1"]
+    assert at.query_params["team"] == ["sales", "customer_success"]
+    assert at.query_params["dates"] == "2024-03-05..2024-03-07"
+    # the rest of the page is the account's, whatever the timeline shows
+    assert len(frame_with(at, "engagement_score")) == 2
+
+    at.multiselect(key="c360_teams").set_value(["billing"]).run()
+    assert not any("is_violation" in f.value.columns for f in at.dataframe)
+    assert any("in the selected dates and teams" in info.value for info in at.info)
+
+    # the same view from a shared URL: all days, marketing only
+    at = open_page(CUSTOMER_360, q="acme", team="marketing")
+    assert frame_with(at, "is_violation")["message_id"].tolist() == ["hubspot:104",
+                                                                     "hubspot:101"]
+
+
 # --- shareable views: filters in the URL --------------------------------------------------
 
 
@@ -227,7 +259,52 @@ def test_governance_calendar_fatigue_and_coverage(warehouse):
     least = frame_with(at, "largest_source_share")
     assert least["email"].tolist()[:2] == ["alice@acme.example", "bob@globex.example"]
     assert least["largest_source_system"].tolist()[:2] == ["Salesforce", "HubSpot"]
+    # the coverage histogram comes binned (10% bins) from the query: one row per bin and system
+    bins = chart_data(at, "share_from")
+    assert {(row.share_from, row.share_to, row.system, row.contacts)
+            for row in bins.itertuples()} == {
+        (0.4, 0.5, "Salesforce", 1),  # Alice: 2 of her 5 messages
+        (0.6, 0.7, "HubSpot", 1),  # Bob: 2 of 3
+        (0.9, 1.0, "HubSpot", 1),  # Carol: her only message (100% is in the last bin)
+        (0.9, 1.0, "Salesforce", 1),  # Dan
+        (0.9, 1.0, "Zendesk", 1),  # Erin
+    }
     no_missing_markers(at)
+
+
+def test_governance_coverage_honours_region_and_segment(warehouse):
+    at = open_page(GOVERNANCE, region="NA")
+    least = frame_with(at, "largest_source_share")
+    assert sorted(least["email"]) == ["bob@globex.example", "dan@initech.example",
+                                      "erin@initech.example"]
+    tiles = metrics_of(at)
+    assert tiles["Contacts messaged"] == "3"
+    assert tiles["Messaged by more than one system"] == "1"  # Bob
+    assert tiles["Average share the best system saw"] == "89%"  # (2/3 + 1 + 1) / 3
+    assert tiles["Recommended cap"] == "2 per week"  # the fatigue curve is warehouse-wide
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "Warehouse-wide" in captions and "sidebar filters do not apply" in captions
+    assert "dates and teams do not" in captions
+
+    at = open_page(GOVERNANCE, segment="renewal_due_90d")  # Acme: Alice and Carol
+    least = frame_with(at, "largest_source_share")
+    assert least["email"].tolist() == ["alice@acme.example", "carol@acme.example"]
+    assert metrics_of(at)["Contacts messaged"] == "2"
+
+
+def test_governance_cap_misses_honour_the_severity_filter(warehouse):
+    with duckdb.connect(str(warehouse)) as connection:
+        for table in ("fct_cadence_violations", "rpt_single_source_cap_misses"):
+            connection.execute(f"update {table} set severity = 'medium' "
+                               "where rule_id = 'max_1_promotional_per_7d'")
+    at = open_page(GOVERNANCE)
+    assert set(frame_with(at, "share_missed")["rule_id"]) == {
+        "max_2_per_7d", "max_1_promotional_per_7d"}
+    at = open_page(GOVERNANCE, severity="high")
+    assert set(frame_with(at, "share_missed")["rule_id"]) == {"max_2_per_7d"}
+    at.multiselect(key="governance_severities").set_value(["medium"]).run()
+    assert set(frame_with(at, "share_missed")["rule_id"]) == {"max_1_promotional_per_7d"}
+    assert at.query_params["severity"] == "medium"
 
 
 def test_governance_calendar_kind_filter(warehouse):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import duckdb
 import pytest
 from variant_builds import UNIT_TESTS
 
-from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build
+from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build, run_dbt
 from clearinghouse.synth import generate
 
 # one contact-like table per system: file -> (id column, deleted-flag column, which rows)
@@ -187,3 +188,26 @@ def test_gate_keeps_the_served_file_when_a_build_shrinks(demo_warehouse, tmp_pat
         assert f"{mart}: " in str(raised.value)
     assert served.read_bytes() == before
     assert not list(tmp_path.glob("served.duckdb.building-*"))
+
+
+def test_engine_resources_come_from_the_environment(demo_warehouse, tmp_path, monkeypatch):
+    """DuckDB's memory limit, threads and spill folder are what the environment says
+    (`clearinghouse build --memory-limit --threads --temp-directory` set it), read back
+    from the engine dbt opens; unset, DuckDB gets every core and spills next to the file."""
+    show = ["show", "--inline", "select current_setting('memory_limit') as memory, "
+            "current_setting('threads') as threads, current_setting('temp_directory') as spill"]
+
+    def settings(db):
+        (result,) = run_dbt(show, db, demo_warehouse.raw, "csv", tmp_path / "target", True)
+        return tuple(result.agate_table.rows[0].values())
+
+    for name in ("CLEARINGHOUSE_MEMORY_LIMIT", "CLEARINGHOUSE_THREADS",
+                 "CLEARINGHOUSE_TEMP_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    db = tmp_path / "w.duckdb"
+    memory, threads, spill = settings(db)
+    assert threads == os.cpu_count() and spill == f"{db}.tmp"
+    monkeypatch.setenv("CLEARINGHOUSE_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("CLEARINGHOUSE_THREADS", "1")
+    monkeypatch.setenv("CLEARINGHOUSE_TEMP_DIRECTORY", str(tmp_path / "spill"))
+    assert settings(db) == ("953.6 MiB", 1, str(tmp_path / "spill"))  # 1 GB = 10^9 bytes

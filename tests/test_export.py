@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import random
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from clearinghouse.export import (
     SALT_ENV,
     ExportError,
     export_segment,
+    prepare_export,
     with_opt_out_floor,
 )
 from clearinghouse.policy import (
@@ -41,7 +43,7 @@ from clearinghouse.policy import (
     load_history,
     load_rules,
 )
-from clearinghouse.presend import presend
+from clearinghouse.presend import check_plan, presend
 
 FAST = settings(max_examples=6, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -114,6 +116,26 @@ def test_export_contacts_are_the_segment_contacts(state, exported):
     assert len(_read(out / "suppressed.csv")) == len(suppressed)
     assert allowed and suppressed  # the largest segment has both at the default date
     assert len(result.contacts) == len(expected)
+
+
+def test_prepare_export_is_in_memory_and_is_what_the_cli_writes(state, exported, tmp_path,
+                                                               monkeypatch):
+    """prepare_export (what the dashboard offers) writes nothing; export_segment (the CLI)
+    writes exactly its bytes, every file."""
+    segment_id, out, result = exported
+    monkeypatch.chdir(tmp_path)
+    memory = prepare_export(segment_id, state.db, campaign_id="701XYZ")
+    assert list(tmp_path.iterdir()) == [] and memory.out_dir is None and memory.paths == []
+    assert sorted(memory.files) == sorted(path.name for path in out.iterdir()) == sorted(
+        ["contacts.csv", "hubspot_import.csv", "salesforce_campaign_members.csv",
+         "suppressed.csv", "brief.md", "brief.html"])
+    for name, data in memory.files.items():
+        assert data == (out / name).read_bytes(), name
+    assert result.paths == [out / name for name in result.files]
+    assert memory.allowed.equals(result.allowed)
+    assert memory.suppressed.equals(result.suppressed)
+    assert memory.summary().splitlines()[-1].startswith("in memory: contacts.csv")
+    assert len(pd.read_csv(io.BytesIO(memory.files["contacts.csv"]))) == len(memory.allowed)
 
 
 def test_account_facts_come_from_the_marts(state, exported):
@@ -388,6 +410,12 @@ def test_presend_reports_earliest_and_writes_the_brief(state, tmp_path):
             assert row.earliest_allowed_at >= row.planned_at
     assert (tmp_path / "out" / "brief.md").read_text().startswith(
         "# Campaign brief: pre-send check of plan.csv")
+    # the same check in memory (the dashboard's path): exactly the bytes the CLI wrote
+    memory = check_plan("plan.csv", plan.read_bytes(), state.db)
+    assert memory.out_dir is None and result.out_dir == tmp_path / "out"
+    assert sorted(memory.files) == sorted(p.name for p in (tmp_path / "out").iterdir())
+    for name, data in memory.files.items():
+        assert data == (tmp_path / "out" / name).read_bytes(), name
 
 
 # -- masking, injection, escaping, errors -----------------------------------------------

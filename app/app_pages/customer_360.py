@@ -3,10 +3,13 @@ segments, open tickets and every message it received (with the policy violations
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 from lib import queries, ui
+from lib.queries import Filters
 
 SEARCH_LIMIT = 50
 
@@ -169,7 +172,23 @@ def golden_record(account: dict[str, object]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["attribute", "value", "source"])
 
 
-def render_account(account_id: str, contact_id: str | None) -> None:
+def render_filters() -> Filters:
+    """The timeline's filters (sidebar, kept in the URL as ``dates`` and ``team``)."""
+    first, last = queries.message_days()
+    filters = ui.sidebar_filters(
+        "c360",
+        first,
+        last,
+        dates_label="Message dates",
+        dates_help="Day (UTC) the message was sent: the timeline shows only these days.",
+        teams=queries.sending_teams(),
+        teams_help="Team that sent the message: the timeline shows only theirs. Leave empty "
+        "for all teams.",
+    )
+    return filters or Filters(dt.date.min, dt.date.max)  # no messages: nothing to filter
+
+
+def render_account(account_id: str, contact_id: str | None, filters: Filters) -> None:
     account = queries.account_360(account_id)
     st.header(_text(account.get("account_name")))
     ui.section(
@@ -215,16 +234,17 @@ def render_account(account_id: str, contact_id: str | None) -> None:
     else:
         ui.table(tickets, TICKET_COLUMNS)
 
-    render_timeline(account_id, contact_id)
+    render_timeline(account_id, contact_id, filters)
 
 
-def render_timeline(account_id: str | None, contact_id: str | None) -> None:
+def render_timeline(account_id: str | None, contact_id: str | None, filters: Filters) -> None:
     ui.section(
         "Every message received",
         "Each dot is a message sent to the account's contacts, coloured by sending team; "
-        "crosses broke a communication rule (the rules are listed in the table).",
+        "crosses broke a communication rule (the rules are listed in the table). The sidebar's "
+        "message dates and teams apply.",
     )
-    timeline = queries.customer_timeline(account_id, contact_id)
+    timeline = queries.customer_timeline(filters, account_id, contact_id)
     if account_id and contact_id:
         only = st.toggle(
             "Only messages to the searched contact", key="c360_only_contact", value=False
@@ -232,7 +252,7 @@ def render_timeline(account_id: str | None, contact_id: str | None) -> None:
         if only:
             timeline = timeline[timeline["contact_id"] == contact_id]
     if timeline.empty:
-        st.info("No messages were sent to this customer.")
+        st.info("No messages were sent to this customer in the selected dates and teams.")
         return
     violations = int(timeline["is_violation"].sum())
     st.markdown(f"**{len(timeline)}** messages, **{violations}** of them broke a rule.")
@@ -278,12 +298,13 @@ with ui.page(
     "sent it.",
     tables=queries.CUSTOMER_360_TABLES,
 ):
+    timeline_filters = render_filters()
     match = pick_customer()
     if match is not None:
         account_id = None if ui.is_missing(match["account_id"]) else match["account_id"]
         contact_id = None if ui.is_missing(match["contact_id"]) else match["contact_id"]
         if account_id:
-            render_account(account_id, contact_id)
+            render_account(account_id, contact_id, timeline_filters)
         else:
             st.warning("This contact is not linked to any account: only its messages are shown.")
-            render_timeline(None, contact_id)
+            render_timeline(None, contact_id, timeline_filters)

@@ -3,6 +3,8 @@ the cross-team calendar; the fatigue curve; and what any single system's own cap
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -10,6 +12,7 @@ from lib import queries, ui
 from lib.queries import Filters
 
 TOP_N = 10
+NO_FILTERS = Filters(dt.date.min, dt.date.max)  # no violations: nothing to pick
 SEVERITY_ORDER = ["High", "Medium", "Low"]
 
 RULE_TEAM_COLUMNS = {
@@ -58,36 +61,14 @@ LEAST_COVERED_COLUMNS = {
 
 
 def render_filters() -> Filters | None:
-    st.sidebar.header("Filters")
-    first, last = queries.violation_days()
-    if first is None or last is None:
-        return None
-    start, end = ui.date_range_filter(
-        "Dates",
-        first,
-        last,
-        key="governance_dates",
-        url="dates",
-        help_text="Day (UTC) a violating message was sent.",
-    )
-    teams = ui.team_filter(
-        queries.sending_teams(),
-        key="governance_teams",
-        url="team",
-        help_text="Team that sent the message. Leave empty for all teams.",
-    )
-    severities = ui.multiselect_filter(
-        "Severity",
-        queries.violation_severities(),
-        key="governance_severities",
-        url="severity",
-        placeholder="All severities",
-        help_text="Severity of the rule broken. Leave empty for all severities.",
-        format_func=ui.severity_label,
-    )
-    regions, segments = ui.account_filters(key="governance")
-    return Filters(
-        start, end, teams=teams, severities=severities, regions=regions, segments=segments
+    return ui.sidebar_filters(
+        "governance",
+        *queries.violation_days(),
+        dates_help="Day (UTC) a violating message was sent.",
+        severities=queries.violation_severities(),
+        teams=queries.sending_teams(),
+        teams_help="Team that sent the message. Leave empty for all teams.",
+        accounts=True,
     )
 
 
@@ -227,7 +208,8 @@ def render_fatigue() -> None:
         "Fatigue curve",
         "Unsubscribe rate of a message by how many messages the contact had already received "
         "in the window before it. Filled points have enough sends to trust; the dashed line is "
-        "the recommended weekly cap.",
+        "the recommended weekly cap. Warehouse-wide: the curve is kept over every contact, team "
+        "and day of the history (rpt_fatigue_curve), so the sidebar filters do not apply.",
     )
     curve = queries.fatigue_curve()
     if curve.empty:
@@ -273,14 +255,16 @@ def render_fatigue() -> None:
     st.altair_chart(alt.layer(*layers).properties(height=300), width="stretch")
 
 
-def render_coverage() -> None:
+def render_coverage(filters: Filters) -> None:
     ui.section(
         "Coverage: what each system sees",
         "Every vendor caps only the messages it sends itself. For each contact, the share of "
         "the messages they received that the best-placed single system saw: anything under "
-        "100% is invisible to that system's own frequency cap.",
+        "100% is invisible to that system's own frequency cap. The region and segment filters "
+        "apply; dates and teams do not: coverage is kept per contact over all their messages "
+        "from every team (rpt_contact_coverage).",
     )
-    summary = queries.coverage_summary()
+    summary = queries.coverage_summary(filters)
     average = summary.get("average_largest_share")
     left, middle, right = st.columns(3)
     left.metric(
@@ -296,39 +280,50 @@ def render_coverage() -> None:
         ui.MISSING if ui.is_missing(average) else f"{average:.0%}",
         help="Per contact, the largest share of their messages a single system saw; averaged.",
     )
-    shares = queries.coverage_shares()
+    shares = queries.coverage_shares(filters)
     if not shares.empty:
-        shares = shares.assign(system=shares["largest_source_system"].map(ui.source_label))
+        shares = shares.assign(system=ui.map_distinct(shares["largest_source_system"],
+                                                      ui.source_label))
         histogram = (
             alt.Chart(shares)
             .mark_bar()
             .encode(
                 x=alt.X(
-                    "largest_source_share:Q",
-                    bin=alt.Bin(extent=[0, 1], step=0.1),
+                    "share_from:Q",
+                    bin="binned",
                     title="Share of the contact's messages the best-placed system saw",
                     axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1]),
                 ),
-                y=alt.Y("count():Q", title="Contacts"),
+                x2="share_to:Q",
+                y=alt.Y("sum(contacts):Q", title="Contacts"),
                 color=alt.Color("system:N", title="Best-placed system"),
+                tooltip=[
+                    alt.Tooltip("system:N", title="Best-placed system"),
+                    alt.Tooltip("share_from:Q", title="Share from", format=".0%"),
+                    alt.Tooltip("share_to:Q", title="to", format=".0%"),
+                    alt.Tooltip("contacts:Q", title="Contacts", format=","),
+                ],
             )
             .properties(height=220)
         )
         st.altair_chart(histogram, width="stretch")
 
-    misses = queries.single_source_cap_misses()
+    misses = queries.single_source_cap_misses(filters)
     st.markdown("**What a single vendor's own cap would miss**")
     st.caption(
         "For each count-based rule: of its violations, how many one system would have caught "
-        "on its own messages alone, and the share it would miss."
+        "on its own messages alone, and the share it would miss. The severity filter applies; "
+        "the others do not: the mart is kept per rule and system over the whole history "
+        "(rpt_single_source_cap_misses)."
     )
     if misses.empty:
-        st.success("No count-based rule has violations.")
+        st.success("No count-based rule of the selected severities has violations.")
     else:
         ui.table(misses.assign(rule=rule_labels(misses)), CAP_MISS_COLUMNS)
 
     st.markdown(f"**Least-covered contacts (top {TOP_N})**")
-    ui.table(queries.least_covered_contacts(TOP_N), LEAST_COVERED_COLUMNS)
+    ui.table(queries.least_covered_contacts(filters, TOP_N), LEAST_COVERED_COLUMNS)
 
 
 with ui.page(
@@ -346,4 +341,4 @@ with ui.page(
         render_worst(filters)
     render_calendar(filters.teams if filters else ())
     render_fatigue()
-    render_coverage()
+    render_coverage(filters or NO_FILTERS)

@@ -50,21 +50,13 @@ def path_label(path: object) -> str:
 
 
 def render_filters() -> Filters | None:
-    st.sidebar.header("Filters")
-    first, last = queries.journey_days()
-    if first is None or last is None:
-        return None
-    start, end = ui.date_range_filter(
-        "Dates",
-        first,
-        last,
-        key="journeys_dates",
-        url="dates",
-        help_text="Moves between stages on these days; stays that started on these days; "
+    return ui.sidebar_filters(
+        "journeys",
+        *queries.journey_days(),
+        dates_help="Moves between stages on these days; stays that started on these days; "
         "funnel cohorts (month of the first stage) that overlap them.",
+        accounts=True,
     )
-    regions, segments = ui.account_filters(key="journeys")
-    return Filters(start, end, regions=regions, segments=segments)
 
 
 def render_funnel(filters: Filters) -> None:

@@ -208,26 +208,20 @@ with ui.page(
         ]
     )
 
-    st.sidebar.header("Filters")
     first_week, last_week = queries.message_weeks()
-    if first_week is None or last_week is None:
+    filters = ui.sidebar_filters(
+        "overview",
+        first_week,
+        None if last_week is None else last_week + dt.timedelta(days=6),
+        dates_label="Weeks",
+        dates_url="weeks",
+        dates_help="Charts show every week (starting Monday) that overlaps this range.",
+        teams=queries.message_teams(),
+        teams_label="Teams",
+        teams_help="Sending team. Leave empty for all teams.",
+    )
+    if filters is None:
         st.info("The warehouse has no messages yet: charts appear after the next build.")
     else:
-        start, end = ui.date_range_filter(
-            "Weeks",
-            first_week,
-            last_week + dt.timedelta(days=6),
-            key="overview_weeks",
-            url="weeks",
-            help_text="Charts show every week (starting Monday) that overlaps this range.",
-        )
-        teams = ui.team_filter(
-            queries.message_teams(),
-            key="overview_teams",
-            url="team",
-            label="Teams",
-            help_text="Sending team. Leave empty for all teams.",
-        )
-        filters = Filters(start=start, end=end, teams=teams)
         render_scorecard(filters)
         render_charts(filters)

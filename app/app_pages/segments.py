@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from lib import activation, ui
@@ -23,7 +24,8 @@ SEGMENT_COLUMNS = {
 ACCOUNT_COLUMNS = {
     "account_name": col("Account", 190),
     "contacts": count("Contacts", 70),
-    "entered_date": col("In segment since", 110),
+    "entered_date": st.column_config.DateColumn("In segment since", width=110,
+                                                format="YYYY-MM-DD"),
     "plan": col("Plan", 80),
     "journey_stage": col("Journey stage", 100),
     "owner_name": col("Owner", 130),
@@ -57,6 +59,7 @@ ALLOWED_COLUMNS = {
     "time_zone": col("Time zone", 120),
     "planned_at": col("Planned (UTC)", 120),
 }
+EXPORT_STATE = "segments_export"  # (ExportRequest, ExportOutcome) of the last prepared export
 DOWNLOADS = (
     ("contacts.csv", "Allowed contacts (CSV)", "Every contact marketing may email."),
     ("hubspot_import.csv", "HubSpot import (CSV)", "HubSpot contact import of the allowed."),
@@ -98,8 +101,15 @@ def render_segment(row: pd.Series) -> None:
     if trend.empty:
         st.info("No membership history for this segment.")
     else:
-        st.line_chart(trend.rename(columns={"week_start": "Week", "accounts": "Accounts"}),
-                      x="Week", y="Accounts")
+        st.altair_chart(
+            alt.Chart(trend).mark_line().encode(
+                x=alt.X("week_start:T", title="Week (starting Monday)"),
+                y=alt.Y("accounts:Q", title="Accounts"),
+                tooltip=[alt.Tooltip("week_start:T", title="Week", format="%Y-%m-%d"),
+                         alt.Tooltip("accounts:Q", title="Accounts", format=",")],
+            ).properties(height=220),
+            width="stretch",
+        )
     accounts, contacts = st.tabs(["Member accounts", "Their contacts"])
     with accounts:
         ui.table(activation.shown(activation.segment_accounts(row["segment_id"])),
@@ -127,11 +137,10 @@ def render_export(segment_id: str, default_day: dt.date) -> None:
     mask_pii = mask_column.checkbox("Mask PII", key="segments_mask_pii",
                                     help=f"Hash emails (salted SHA-256, salt ${SALT_ENV}) and "
                                     "drop names in the files.")
-    try:
-        outcome = activation.run_export(segment_id, send_day, int(send_hour), mask_pii,
+    request = activation.export_request(segment_id, send_day, int(send_hour), mask_pii,
                                         campaign_id.strip())
-    except ExportError as error:
-        st.error(f"The export cannot run: {error}", icon="⚠️")
+    outcome = prepared_export(request)
+    if outcome is None:
         return
     descriptions = activation.rule_descriptions()
     ui.metric_row([
@@ -159,6 +168,33 @@ def render_export(segment_id: str, default_day: dt.date) -> None:
     ui.table(activation.shown(outcome.allowed, ("planned_at",)), ALLOWED_COLUMNS)
     with st.expander("Campaign brief"):
         st.markdown(outcome.files["brief.md"].decode("utf-8"))
+
+
+def prepared_export(request: activation.ExportRequest) -> activation.ExportOutcome | None:
+    """The export for ``request``: run when the button is pressed (it replays the whole
+    history: seconds, not a page load), then kept in the session so that the downloads stay
+    across reruns; None (with a prompt) while there is none for these settings."""
+    if st.button("Prepare export", key="segments_prepare", type="primary",
+                 help="Check every contact of the segment against the policy and the history "
+                 "for this send, and prepare the files to download."):
+        st.session_state.pop(EXPORT_STATE, None)
+        try:
+            with st.spinner("Checking every contact against the policy and the history..."):
+                st.session_state[EXPORT_STATE] = (request, activation.run_export(request))
+        except ExportError as error:
+            st.error(f"The export cannot run: {error}", icon="⚠️")
+            return None
+    prepared = st.session_state.get(EXPORT_STATE)
+    if prepared is None:
+        st.info("Pick the send date and hour, then press **Prepare export** to see who may be "
+                "emailed and download the files.")
+        return None
+    done, outcome = prepared
+    if done != request:
+        st.info("The segment, the send settings or the warehouse changed since the export was "
+                "prepared: press **Prepare export** again.")
+        return None
+    return outcome
 
 
 def render_downloads(files: dict[str, bytes], segment_id: str) -> None:

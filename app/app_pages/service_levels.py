@@ -66,26 +66,14 @@ TASK_COLUMNS = {
 
 
 def render_filters() -> Filters | None:
-    st.sidebar.header("Filters")
-    first, last = queries.service_days()
-    if first is None or last is None:
-        return None
-    start, end = ui.date_range_filter(
-        "Dates",
-        first,
-        last,
-        key="service_dates",
-        url="dates",
-        help_text="Tickets and tasks created on these days (UTC); the workload's last day.",
+    return ui.sidebar_filters(
+        "service",
+        *queries.service_days(),
+        dates_help="Tickets and tasks created on these days (UTC); the workload's last day.",
+        teams=queries.service_teams(),
+        teams_help="Team working the ticket or task. Leave empty for all teams.",
+        accounts=True,
     )
-    teams = ui.team_filter(
-        queries.service_teams(),
-        key="service_teams",
-        url="team",
-        help_text="Team working the ticket or task. Leave empty for all teams.",
-    )
-    regions, segments = ui.account_filters(key="service")
-    return Filters(start, end, teams=teams, regions=regions, segments=segments)
 
 
 def render_tickets(filters: Filters) -> None:

@@ -57,43 +57,19 @@ MESSAGE_COLUMNS = {
 
 
 def render_filters() -> tuple[Filters, int] | None:
-    st.sidebar.header("Filters")
-    first, last = queries.violation_days()
-    if first is None or last is None:
+    filters = ui.sidebar_filters(
+        "violations",
+        *queries.violation_days(),
+        dates_label="Violation dates",
+        dates_help="Day (UTC) the offending message was sent.",
+        rules=queries.violation_rules(),
+        severities=queries.violation_severities(),
+        severities_help="Severity of the rule that was broken. Leave empty for all severities.",
+        teams=queries.sending_teams(),
+        teams_help="Team that sent the message that broke the rule. Leave empty for all teams.",
+    )
+    if filters is None:
         return None
-    rules = queries.violation_rules()
-    selected_rules = ui.multiselect_filter(
-        "Rule",
-        list(rules),
-        key="violations_rules",
-        url="rule",
-        placeholder="All rules",
-        help_text="Policy rule that was broken. Leave empty for all rules.",
-        format_func=lambda rule_id: f"{rule_id}: {rules.get(rule_id, '')}".rstrip(": "),
-    )
-    severities = ui.multiselect_filter(
-        "Severity",
-        queries.violation_severities(),
-        key="violations_severities",
-        url="severity",
-        placeholder="All severities",
-        help_text="Severity of the rule that was broken. Leave empty for all severities.",
-        format_func=str.capitalize,
-    )
-    teams = ui.team_filter(
-        queries.sending_teams(),
-        key="violations_teams",
-        url="team",
-        help_text="Team that sent the message that broke the rule. Leave empty for all teams.",
-    )
-    start, end = ui.date_range_filter(
-        "Violation dates",
-        first,
-        last,
-        key="violations_dates",
-        url="dates",
-        help_text="Day (UTC) the offending message was sent.",
-    )
     limit = st.sidebar.selectbox(
         "Contacts to list",
         TOP_N_OPTIONS,
@@ -101,7 +77,6 @@ def render_filters() -> tuple[Filters, int] | None:
         key="violations_limit",
         help="How many of the most-contacted contacts to rank.",
     )
-    filters = Filters(start, end, teams=teams, rules=selected_rules, severities=severities)
     return filters, limit
 
 

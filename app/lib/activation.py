@@ -1,10 +1,11 @@
 """Data and helpers of the activation pages (Segments, Pre-send check).
 
 Segment facts are read from the marts with static, parameterised SQL through ``lib.db``. The
-export and the pre-send check run the *same code as the CLI* (``clearinghouse.export.
-export_segment`` and ``clearinghouse.presend.presend``) into a temporary folder that is
-deleted straight away; the pages get the result frames and the exact bytes of every file
-the CLI writes (CSVs through ``clearinghouse.safe_csv``), cached per warehouse file.
+export and the pre-send check run the *same code as the CLI*, in memory:
+``clearinghouse.export.prepare_export`` and ``clearinghouse.presend.check_plan``, whose
+bytes ``clearinghouse export segment`` and ``clearinghouse presend`` write to files; the
+pages get the result frames and the exact bytes of every file the CLI writes (CSVs through
+``clearinghouse.safe_csv``), cached per warehouse file. Nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,55 +170,55 @@ def _unusable(path: Path, error: duckdb.Error) -> db.WarehouseUnavailable:
     )
 
 
-def _read_files(folder: Path, names) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in names}
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the Segments page asks the export for; ``warehouse`` is the served file's
+    signature, so an export prepared before a rebuild no longer matches."""
+
+    segment_id: str
+    send_date: dt.date
+    send_hour: int
+    mask_pii: bool
+    campaign_id: str
+    warehouse: db.Signature | None
+
+
+def export_request(segment_id: str, send_date: dt.date, send_hour: int, mask_pii: bool,
+                   campaign_id: str) -> ExportRequest:
+    return ExportRequest(segment_id, send_date, send_hour, mask_pii, campaign_id,
+                         db.file_signature(db.db_path()))
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _export(path: str, signature: db.Signature, segment_id: str, send_date: dt.date,
             send_hour: int, mask_pii: bool, campaign_id: str, salt_digest: str) -> ExportOutcome:
     # signature and salt_digest are part of the cache key only
-    with tempfile.TemporaryDirectory(prefix="clearinghouse-export-") as folder:
-        result = segment_export.export_segment(
-            segment_id, Path(folder), Path(path), send_date=send_date, fmt="csv",
-            mask_pii=mask_pii, campaign_id=campaign_id, send_hour=send_hour,
-        )
-        files = _read_files(Path(folder), [file.name for file in result.files])
-    return ExportOutcome(len(result.contacts), result.allowed, result.suppressed, files)
+    result = segment_export.prepare_export(
+        segment_id, Path(path), send_date=send_date, fmt="csv", mask_pii=mask_pii,
+        campaign_id=campaign_id, send_hour=send_hour,
+    )
+    return ExportOutcome(len(result.contacts), result.allowed, result.suppressed, result.files)
 
 
-def run_export(segment_id: str, send_date: dt.date, send_hour: int, mask_pii: bool,
-               campaign_id: str) -> ExportOutcome:
-    """``clearinghouse export segment`` for the served warehouse; ExportError as the CLI."""
+def run_export(request: ExportRequest) -> ExportOutcome:
+    """``clearinghouse export segment`` for the served warehouse, in memory (the CLI's own
+    ``prepare_export``: the same bytes it writes); ExportError as the CLI."""
     path, signature = _served_file()
-    salt = os.environ.get(segment_export.SALT_ENV, "") if mask_pii else ""
+    salt = os.environ.get(segment_export.SALT_ENV, "") if request.mask_pii else ""
     salt_digest = hashlib.sha256(salt.encode()).hexdigest()
     try:
-        return _export(str(path), signature, segment_id, send_date, send_hour, mask_pii,
-                       campaign_id, salt_digest)
+        return _export(str(path), signature, request.segment_id, request.send_date,
+                       request.send_hour, request.mask_pii, request.campaign_id, salt_digest)
     except duckdb.Error as error:
         raise _unusable(path, error) from error
 
 
-PRESEND_FILES = ("allowed.csv", "suppressed.csv", "owners_to_notify.csv", "errors.csv",
-                 "brief.md", "brief.html")
-
-
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _presend(path: str, signature: db.Signature, name: str, data: bytes) -> PresendOutcome:
-    with tempfile.TemporaryDirectory(prefix="clearinghouse-presend-") as folder:
-        planned = Path(folder) / (Path(name).name or "planned.csv")
-        planned.write_bytes(data)
-        out = Path(folder) / "out"
-        try:
-            result = presend_check.presend(planned, out, Path(path))
-        except presend_check.PresendInputError as error:
-            # name the uploaded file, not the temporary copy
-            message = str(error).replace(str(planned), planned.name)
-            raise presend_check.PresendInputError(message) from None
-        files = _read_files(out, PRESEND_FILES)
+    # signature is part of the cache key only
+    result = presend_check.check_plan(Path(name).name or "planned.csv", data, Path(path))
     return PresendOutcome(result.input_rows, result.allowed, result.suppressed, result.errors,
-                          result.owners_to_notify, files)
+                          result.owners_to_notify, result.files)
 
 
 def run_presend(name: str, data: bytes) -> PresendOutcome:
@@ -242,19 +242,22 @@ def shown(frame: pd.DataFrame, datetimes: tuple[str, ...] = ()) -> pd.DataFrame:
         if column in out.columns:
             values = pd.to_datetime(out[column], errors="coerce")
             out[column] = values.dt.strftime("%Y-%m-%d %H:%M")
-    for column in ("team", "owner_team", "owning_team"):
+    labellers = {
+        **dict.fromkeys(("team", "owner_team", "owning_team"), ui.team_label),
+        **dict.fromkeys(CODE_COLUMNS, _humanise),
+        "teams": ui.teams_list_label,
+    }
+    for column, labeller in labellers.items():
         if column in out.columns:
-            out[column] = [DASH if _missing(v) else ui.team_label(v) for v in out[column]]
-    for column in CODE_COLUMNS:
-        if column in out.columns:
-            out[column] = [DASH if _missing(v) else _humanise(v) for v in out[column]]
-    for column in ("teams",):
-        if column in out.columns:
-            out[column] = [DASH if _missing(v) else ui.teams_list_label(v) for v in out[column]]
+            out[column] = ui.map_distinct(
+                out[column], lambda v, label=labeller: DASH if _missing(v) else label(v))
     for column in out.columns:
-        blank = out[column].isna() | out[column].map(lambda v: isinstance(v, str) and not v)
+        values = out[column]
+        blank = values.isna()
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            blank |= values.astype(object).eq("")
         if blank.any():
-            out[column] = out[column].astype(object).where(~blank, DASH)
+            out[column] = values.astype(object).where(~blank, DASH)
     return out
 
 

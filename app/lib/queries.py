@@ -501,8 +501,11 @@ order by segment_name, segment_id
 """
 
 # Every message an account's contacts (or one contact without an account) received, with the
-# rules it broke. $account_id may be NULL (a contact with no account): then $contact_id.
-TIMELINE_SQL = """
+# rules it broke. $account_id may be NULL (a contact with no account): then $contact_id. The
+# sidebar's dates (UTC day sent) and teams (sending team) apply.
+TIMELINE = Where(day="m.sent_at", team="m.team")
+
+TIMELINE_SQL = f"""
 with broken as (
     select
         message_id,
@@ -529,7 +532,13 @@ from fct_communications as m
 left join dim_contacts as c on c.contact_id = m.contact_id
 left join broken as b on b.message_id = m.message_id
 where coalesce(m.account_id = $account_id, m.contact_id = $contact_id)
+  and {TIMELINE}
 order by m.sent_at desc, m.message_id
+"""
+
+MESSAGE_DAYS_SQL = """
+select min(sent_at)::date as first_day, max(sent_at)::date as last_day
+from fct_communications
 """
 
 ACCOUNT_TICKETS_SQL = """
@@ -571,8 +580,18 @@ def account_segments(account_id: str) -> pd.DataFrame:
     return db.query(ACCOUNT_SEGMENTS_SQL, {"account_id": account_id})
 
 
-def customer_timeline(account_id: str | None, contact_id: str | None) -> pd.DataFrame:
-    return db.query(TIMELINE_SQL, {"account_id": account_id, "contact_id": contact_id})
+def customer_timeline(
+    filters: Filters, account_id: str | None, contact_id: str | None
+) -> pd.DataFrame:
+    return db.query(
+        TIMELINE_SQL, TIMELINE.params(filters, account_id=account_id, contact_id=contact_id)
+    )
+
+
+def message_days() -> tuple[dt.date | None, dt.date | None]:
+    """First and last UTC day a message was sent, or Nones when there is none."""
+    bounds = db.scalar_row(MESSAGE_DAYS_SQL)
+    return to_date(bounds.get("first_day")), to_date(bounds.get("last_day"))
 
 
 def open_tickets(account_id: str) -> pd.DataFrame:
@@ -666,22 +685,36 @@ from rpt_fatigue_curve
 order by window_days, messages_prior
 """
 
-COVERAGE_SUMMARY_SQL = """
+# Coverage is kept per contact over all their messages (rpt_contact_coverage): only the
+# account's region and segment filters apply; its dates and teams cannot.
+COVERAGE = Where(account="c.account_id")
+
+COVERAGE_SUMMARY_SQL = f"""
 select
     count(*) as contacts,
-    sum(messages_total) as messages,
-    avg(largest_source_share) as average_largest_share,
-    count(case when largest_source_share < 1 then 1 end) as contacts_split,
-    count(case when source_system_count >= 3 then 1 end) as contacts_three_plus
-from rpt_contact_coverage
+    sum(c.messages_total) as messages,
+    avg(c.largest_source_share) as average_largest_share,
+    count(case when c.largest_source_share < 1 then 1 end) as contacts_split,
+    count(case when c.source_system_count >= 3 then 1 end) as contacts_three_plus
+from rpt_contact_coverage as c
+where {COVERAGE}
 """
 
-COVERAGE_SHARES_SQL = """
-select largest_source_system, largest_source_share, messages_total
-from rpt_contact_coverage
+# The histogram of largest_source_share in 10% bins ([0.9, 1] holds 100%), per best-placed
+# system: a few dozen rows, whatever the number of contacts.
+COVERAGE_SHARES_SQL = f"""
+select
+    c.largest_source_system,
+    least(floor(c.largest_source_share * 10), 9) / 10 as share_from,
+    (least(floor(c.largest_source_share * 10), 9) + 1) / 10 as share_to,
+    count(*) as contacts
+from rpt_contact_coverage as c
+where {COVERAGE}
+group by all
+order by all
 """
 
-LEAST_COVERED_SQL = """
+LEAST_COVERED_SQL = f"""
 select
     c.contact_id, d.full_name, d.email, a.account_name, c.messages_total,
     c.source_system_count, c.largest_source_system, c.largest_source_share,
@@ -689,16 +722,21 @@ select
 from rpt_contact_coverage as c
 left join dim_contacts as d on d.contact_id = c.contact_id
 left join dim_accounts as a on a.account_id = c.account_id
+where {COVERAGE}
 order by c.largest_source_share, c.messages_total desc, d.email, c.contact_id
 limit $limit
 """
 
-CAP_MISSES_SQL = """
+# Cap misses are kept per rule and system over the whole history: only severity applies.
+CAP_MISSES = Where(severity="m.severity")
+
+CAP_MISSES_SQL = f"""
 select
-    rule_id, rule_description, severity, max_messages, source_system, violations,
-    violations_seen, violations_caught, violations_missed, share_missed
-from rpt_single_source_cap_misses
-order by rule_id, share_missed, source_system
+    m.rule_id, m.rule_description, m.severity, m.max_messages, m.source_system, m.violations,
+    m.violations_seen, m.violations_caught, m.violations_missed, m.share_missed
+from rpt_single_source_cap_misses as m
+where {CAP_MISSES}
+order by m.rule_id, m.share_missed, m.source_system
 """
 
 
@@ -736,21 +774,22 @@ def fatigue_curve() -> pd.DataFrame:
     return db.query(FATIGUE_CURVE_SQL)
 
 
-def coverage_summary() -> dict[str, Any]:
-    return db.scalar_row(COVERAGE_SUMMARY_SQL)
+def coverage_summary(filters: Filters) -> dict[str, Any]:
+    return db.scalar_row(COVERAGE_SUMMARY_SQL, COVERAGE.params(filters))
 
 
-def coverage_shares() -> pd.DataFrame:
-    """Per contact: the system that saw most of their messages, and what share it saw."""
-    return db.query(COVERAGE_SHARES_SQL)
+def coverage_shares(filters: Filters) -> pd.DataFrame:
+    """Contacts per best-placed system and 10% bin [share_from, share_to) of the share of
+    their messages it saw."""
+    return db.query(COVERAGE_SHARES_SQL, COVERAGE.params(filters))
 
 
-def least_covered_contacts(limit: int) -> pd.DataFrame:
-    return db.query(LEAST_COVERED_SQL, {"limit": limit})
+def least_covered_contacts(filters: Filters, limit: int) -> pd.DataFrame:
+    return db.query(LEAST_COVERED_SQL, COVERAGE.params(filters, limit=limit))
 
 
-def single_source_cap_misses() -> pd.DataFrame:
-    return db.query(CAP_MISSES_SQL)
+def single_source_cap_misses(filters: Filters) -> pd.DataFrame:
+    return db.query(CAP_MISSES_SQL, CAP_MISSES.params(filters))
 
 
 # --- shared account filters: regions and segments -----------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -336,11 +337,28 @@ def with_labels(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd
     ``columns`` (default: every column)."""
     return frame.assign(
         **{
-            name: frame[name].map(labeller)
+            name: map_distinct(frame[name], labeller)
             for name, labeller in LABELLERS.items()
             if name in frame.columns and (columns is None or name in columns)
         }
     )
+
+
+def map_distinct(series: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``series.map(function)``, calling ``function`` once per distinct value (and once for
+    the missing ones) rather than once per row: tables of thousands of rows repeat a few
+    codes."""
+    present = series.notna().to_numpy()
+    try:
+        codes, distinct = pd.factorize(series[present])
+    except TypeError:  # unhashable values (lists): row by row
+        return series.map(function)
+    values = np.empty(len(series), dtype=object)
+    values[:] = [function(None)] if not present.all() else [None]
+    mapped = np.empty(len(distinct), dtype=object)
+    mapped[:] = [function(value) for value in distinct]
+    values[present] = mapped[codes]
+    return pd.Series(values, index=series.index, name=series.name)
 
 
 def fill_missing(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -351,9 +369,9 @@ def fill_missing(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> p
     for name in names:
         series = frame[name]
         if _is_text(series):
-            filled[name] = series.map(lambda value: MISSING if is_missing(value) else value)
+            filled[name] = series.astype(object).where(series.notna(), MISSING)
         elif series.isna().any():
-            filled[name] = series.map(_as_text)
+            filled[name] = map_distinct(series, _as_text)
     return frame.assign(**filled)
 
 
@@ -417,24 +435,116 @@ def section(title: str, caption: str) -> None:
     st.caption(caption)
 
 
+@dataclass(frozen=True)
+class Picker:
+    """One sidebar multiselect of ``sidebar_filters``: its label, the URL parameter that
+    keeps the picks, the widget key's suffix, and the words shown when nothing is picked."""
+
+    label: str
+    url: str
+    suffix: str
+    placeholder: str
+    help_text: str
+
+    def pick(
+        self,
+        options: Sequence[str] | Mapping[str, str],
+        *,
+        key: str,
+        format_func: Callable[[str], str] = str,
+        help_text: str | None = None,
+    ) -> list[str]:
+        return multiselect_filter(
+            self.label,
+            list(options),
+            key=f"{key}_{self.suffix}",
+            url=self.url,
+            placeholder=self.placeholder,
+            help_text=help_text or self.help_text,
+            format_func=format_func,
+        )
+
+
+RULES = Picker(
+    "Rule", "rule", "rules", "All rules", "Policy rule that was broken. Leave empty for all rules."
+)
+SEVERITIES = Picker(
+    "Severity",
+    "severity",
+    "severities",
+    "All severities",
+    "Severity of the rule broken. Leave empty for all severities.",
+)
+REGIONS = Picker(
+    "Region",
+    "region",
+    "regions",
+    "All regions",
+    "The account's sales region. Leave empty for all regions.",
+)
+SEGMENTS = Picker(
+    "Segment",
+    "segment",
+    "segments",
+    "All segments",
+    "Accounts in any of these segments today. Leave empty for all accounts.",
+)
+
+
+def sidebar_filters(
+    key: str,
+    first: dt.date | None,
+    last: dt.date | None,
+    *,
+    dates_help: str,
+    dates_label: str = "Dates",
+    dates_url: str = "dates",
+    teams: Sequence[str] | None = None,
+    teams_help: str = "Team that sent the message. Leave empty for all teams.",
+    teams_label: str = "Team",
+    rules: Mapping[str, str] | None = None,
+    severities: Sequence[str] | None = None,
+    severities_help: str | None = None,
+    accounts: bool = False,
+) -> queries.Filters | None:
+    """The sidebar's filter block of every page, each pick kept in the URL: a date range
+    bounded by [first, last] (``?dates_url=``), then, when the page passes them, the rules
+    (rule id -> words; ``?rule=``), severities (``?severity=``) and teams (``?team=``) to
+    pick from, and with ``accounts`` the region and segment pickers. Widget keys are
+    ``{key}_{dates_url}``, ``{key}_rules``, ``{key}_severities``, ``{key}_teams``, ...
+    Returns the picks, or None (after the header) when the data has no dates."""
+    st.sidebar.header("Filters")
+    if first is None or last is None:
+        return None
+    start, end = date_range_filter(
+        dates_label, first, last, key=f"{key}_{dates_url}", url=dates_url, help_text=dates_help
+    )
+    picked_rules = [] if rules is None else RULES.pick(
+        rules, key=key, format_func=lambda rule_id: f"{rule_id}: {rules[rule_id]}".rstrip(": ")
+    )
+    picked_severities = [] if severities is None else SEVERITIES.pick(
+        severities, key=key, format_func=severity_label, help_text=severities_help
+    )
+    picked_teams: list[str] = []
+    if teams is not None:
+        picked_teams = team_filter(
+            teams, key=f"{key}_teams", url="team", label=teams_label, help_text=teams_help
+        )
+    regions, segments = account_filters(key=key) if accounts else ([], [])
+    return queries.Filters(
+        start,
+        end,
+        teams=picked_teams,
+        rules=picked_rules,
+        severities=picked_severities,
+        regions=regions,
+        segments=segments,
+    )
+
+
 def account_filters(*, key: str) -> tuple[list[str], list[str]]:
     """Sidebar region and segment pickers (kept in the URL as ``region`` and ``segment``)."""
-    regions = multiselect_filter(
-        "Region",
-        queries.regions(),
-        key=f"{key}_regions",
-        url="region",
-        placeholder="All regions",
-        help_text="The account's sales region. Leave empty for all regions.",
-    )
     segment_names = queries.segments()
-    segments = multiselect_filter(
-        "Segment",
-        list(segment_names),
-        key=f"{key}_segments",
-        url="segment",
-        placeholder="All segments",
-        help_text="Accounts in any of these segments today. Leave empty for all accounts.",
-        format_func=lambda segment_id: segment_names.get(segment_id, segment_id),
+    return REGIONS.pick(queries.regions(), key=key), SEGMENTS.pick(
+        segment_names, key=key, format_func=lambda segment_id: segment_names[segment_id]
     )
-    return regions, segments

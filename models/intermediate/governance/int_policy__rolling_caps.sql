@@ -6,10 +6,13 @@
   Scope account: the same, counting the messages to ANY contact of m's account (messages
   without an account are neither counted nor checked). One row per (message, rule), with
   the window, its size, its teams and the ids of the messages in it.
-  Computed with one RANGE window per distinct window length used by any rolling rule of
-  either scope (exact integer microseconds), partitioned by (rule, contact or account),
-  never a pairwise self-join: O(n log n) per rule for the sort, O(n) for the frames (the
-  lists of ids and teams are O(k log k) per message for k messages in its window).
+  Counted first, listed after: one RANGE window count per distinct window length used by
+  any rolling rule of either scope (exact integer microseconds), partitioned by (rule,
+  contact or account), over the narrow counted rows: O(n log n) per rule for the sort, O(n)
+  for the frames, never a pairwise self-join. Only the violating rows get their teams and
+  ids (policy_window_evidence: the messages of their windows, through an equi-join on the
+  window's time bucket, O(k log k) for k messages in the window), as the lists of every
+  counted row would cost far more than the count (issue 12).
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
 with
@@ -19,7 +22,25 @@ counted_messages as (
 ),
 
 counted as (
-    select *
+    -- the rows of the rolling rules, with the columns the windows, the evidence and the output need
+    select
+        rule_id,
+        rule_type,
+        rule_description,
+        severity,
+        scope,
+        window_days,
+        max_messages,
+        message_id,
+        contact_id,
+        account_id,
+        team,
+        category,
+        channel,
+        sent_at,
+        scope_key,
+        sent_at_us,
+        sent_at_key
     from counted_messages
     where rule_type = 'rolling_cap' and window_kind = 'rolling' and scope_key is not null
 ),
@@ -28,8 +49,31 @@ windowed as (
     {{ policy_sliding_windows(
         'counted', 'window_days',
         policy_window_sizes('window_days', 'rolling_cap', "window_kind = 'rolling'"),
-        86400 * 1000000, 'scope_key'
+        86400 * 1000000, 'scope_key', lists=false
     ) }}
+),
+
+violating as (
+    select *
+    from windowed
+    where messages_in_window > max_messages
+),
+
+evidence as (
+    {{ policy_window_evidence('violating', 'counted', 'window_days', 86400 * 1000000, 'scope_key') }}
+),
+
+explained as (
+    select
+        counted.*,
+        evidence.messages_in_window,
+        evidence.teams_in_window,
+        evidence.message_ids_in_window
+    from counted
+    inner join evidence
+        on
+            counted.rule_id = evidence.rule_id
+            and counted.message_id = evidence.message_id
 ),
 
 final as (
@@ -48,8 +92,7 @@ final as (
                 || cast(window_days as " ~ dbt.type_string() ~ ") || ' days up to this one (cap '
                 || cast(max_messages as " ~ dbt.type_string() ~ ") || ')'"
         ) }}
-    from windowed
-    where messages_in_window > max_messages
+    from explained
 )
 
 select * from final

@@ -3,9 +3,15 @@
   distinct contacts and accounts the team messaged and how many of them received a message
   that broke a rule of that severity (fct_cadence_violations, counted on the violating
   message's team and week). Team 'all' counts across teams and severity 'all' across
-  severities, each person once (distinct counts cannot be summed over teams).
+  severities, each person once (distinct counts cannot be summed over teams). The severities
+  are those of the active policy rules (dim_policy_rules, from the policy seed), never a list
+  of their own: a severity no rule has gets no rows.
 -#}
 with
+
+rules as (
+    select * from {{ ref('dim_policy_rules') }}
+),
 
 communications as (
     select
@@ -46,12 +52,15 @@ messaged as (
     group by week_start
 ),
 
+rule_severities as (
+    select distinct severity
+    from rules
+    where severity is not null
+),
+
 severities as (
-    select 'high' as severity
-    union all
-    select 'medium' as severity
-    union all
-    select 'low' as severity
+    select severity
+    from rule_severities
     union all
     select 'all' as severity
 ),
