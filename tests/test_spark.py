@@ -5,8 +5,8 @@ method with PySpark local[2] in a child process) and compares every mart: the sa
 any order, doubles within 1e-9; a failure names each mart that differs and how. Marked
 `spark` (skipped by plain `pytest`; `make test-spark` runs it): it needs Java 17 and the
 `spark` extra (dbt-spark[session], pyspark). CLEARINGHOUSE_SPARK_TEST_ACCOUNTS sets the
-company's size (default 30 accounts: every model and mart still has rows; 300 is --scale
-demo). docs/scaling-out.md has the measured times.
+company's size (default 60 accounts, a fifth of --scale demo; the generator fails below
+about 60). docs/scaling-out.md has the measured times.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def tiny_raw(tmp_path_factory, monkeypatch_module):
     is 300: the scale unit is shrunk for this test only)."""
     import clearinghouse.synth.run as synth_run
 
-    accounts = int(os.environ.get("CLEARINGHOUSE_SPARK_TEST_ACCOUNTS", "30"))
+    accounts = int(os.environ.get("CLEARINGHOUSE_SPARK_TEST_ACCOUNTS", "60"))
     monkeypatch_module.setattr(synth_run, "ACCOUNTS_PER_UNIT", accounts)
     root = tmp_path_factory.mktemp("spark-raw")
     synth_run.generate(out=root / "raw", truth=root / "truth", scale="demo", seed=42,
