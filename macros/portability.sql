@@ -208,9 +208,10 @@
 
 {#-
   A timestamp (or date) plus `interval` dateparts (an integer expression), keeping the time
-  of day. DuckDB: dbt's dateadd. Spark: dbt-spark's dateadd turns day/week additions into
-  date_add(), which returns a DATE (midnight), so windows like "the last 30 days before
-  as_of_at" lost their time of day; timestampadd keeps it (and clamps month ends as DuckDB).
+  of day to the microsecond. DuckDB: dbt's dateadd. Spark: dbt-spark's dateadd adds days
+  with date_add() and puts the clock back as whole seconds (to_unix_timestamp), so
+  '13:45:10.250' came back as '13:45:10' (tested on Spark 4.3); timestampadd keeps the
+  fraction and clamps month ends as DuckDB does.
 -#}
 {% macro add_interval(datepart, interval, from_date_or_timestamp) -%}
     {{ return(adapter.dispatch('add_interval', 'clearinghouse')(datepart, interval, from_date_or_timestamp)) }}
