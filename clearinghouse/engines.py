@@ -64,11 +64,12 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def duckdb_marts(connection: duckdb.DuckDBPyConnection) -> list[str]:
+def duckdb_marts(connection: duckdb.DuckDBPyConnection,
+                 prefixes: tuple[str, ...] = MART_PREFIXES) -> list[str]:
     rows = connection.execute(
         "select table_name from duckdb_tables() where database_name = 'duck' "
         "and schema_name = 'main' order by 1").fetchall()
-    return [name for (name,) in rows if name.startswith(MART_PREFIXES)]
+    return [name for (name,) in rows if name.startswith(prefixes)]
 
 
 def spark_tables(warehouse_dir: Path) -> dict[str, Path]:
@@ -161,17 +162,20 @@ def compare_table(connection: duckdb.DuckDBPyConnection, table: str, table_dir: 
                           spark_rows, bad, sample)
 
 
-def compare_marts(duckdb_file: Path, spark_warehouse: Path, tolerance: float = 1e-9) -> Comparison:
-    """Every mart of the DuckDB file against the Spark build's table of the same name."""
+def compare_marts(duckdb_file: Path, spark_warehouse: Path, tolerance: float = 1e-9,
+                  prefixes: tuple[str, ...] = MART_PREFIXES) -> Comparison:
+    """Every mart of the DuckDB file against the Spark build's table of the same name
+    (prefixes=("",): every table, seeds and intermediate models too, to find where a
+    difference starts)."""
     with duckdb.connect() as connection:
         connection.execute("set TimeZone = 'UTC'")
         connection.execute(f"attach '{duckdb_file}' as duck (read_only)")
-        marts = duckdb_marts(connection)
+        marts = duckdb_marts(connection, prefixes)
         spark = spark_tables(spark_warehouse)
         differences = [MartDifference(table, "not built on Spark")
                        for table in marts if table not in spark]
         differences += [MartDifference(table, "a mart on Spark only")
-                        for table in sorted(spark) if table.startswith(MART_PREFIXES)
+                        for table in sorted(spark) if table.startswith(prefixes)
                         and table not in marts]
         compared = [table for table in marts if table in spark]
         for table in compared:
@@ -212,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-only", action="store_true",
                         help="compare the builds already in --out")
     parser.add_argument("--tolerance", type=float, default=1e-9)
+    parser.add_argument("--all-tables", action="store_true",
+                        help="compare every table (seeds, staging, intermediate), not only marts")
     parser.add_argument("--exclude", default="test_type:unit",
                         help="dbt selection left out of both builds ('' for none)")
     parser.add_argument("--quality", action="store_true",
@@ -230,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds = build_both(Path(args.raw), out, args.exclude or None, args.quality)
         print(f"build: duckdb {seconds['duckdb']:.1f}s, spark {seconds['spark']:.1f}s "
               f"({seconds['spark'] / seconds['duckdb']:.1f}x)")
-    comparison = compare_marts(out / "duckdb.duckdb", out / "spark", args.tolerance)
+    comparison = compare_marts(out / "duckdb.duckdb", out / "spark", args.tolerance,
+                               ("",) if args.all_tables else MART_PREFIXES)
     print(comparison.report())
     return 0 if comparison.equal else 1
 
