@@ -52,7 +52,7 @@ class Comparison:
         return not self.differences
 
     def report(self) -> str:
-        lines = [f"{len(self.compared)} marts compared, {len(self.differences)} differ"]
+        lines = [f"{len(self.compared)} tables compared, {len(self.differences)} differ"]
         lines += [f"  DIFF {difference}" for difference in self.differences]
         for difference in self.differences:
             for pair in difference.sample[:3]:
