@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SCALE ?= demo
 SEED ?= 42
 
-.PHONY: demo test pytest install generate quality build serve lint docs bench clean
+.PHONY: demo test test-spark pytest install generate quality build serve lint docs bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -54,6 +54,14 @@ test: install
 pytest: install
 	@test -x /usr/bin/chromium || printf '\n!!! /usr/bin/chromium is missing: the real-browser tests of the dashboard will be SKIPPED (apt-get install -y chromium) !!!\n\n'
 	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+# every mart built on Spark equals DuckDB's (tests/test_spark.py; Java 17; docs/scaling-out.md)
+$(VENV)/.installed-spark: pyproject.toml | $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $@
+
+test-spark: $(VENV)/.installed-spark
+	$(BIN)/python -m pytest -m spark tests/test_spark.py
 
 bench: install
 	$(BIN)/python benchmarks/bench.py --scales demo small

@@ -19,7 +19,17 @@ import duckdb
 
 from clearinghouse.contract import load_contract
 from clearinghouse.inspection import Inspection, inspect_raw
-from clearinghouse.paths import PROJECT_ROOT, planned_path, raw_path, warehouse_path
+from clearinghouse.paths import (
+    PROJECT_ROOT,
+    planned_path,
+    raw_path,
+    spark_warehouse_path,
+    warehouse_path,
+)
+
+# profiles.yml targets: `dev` (DuckDB, the served warehouse) and `spark` (dbt-spark session,
+# PySpark local mode; docs/scaling-out.md)
+TARGETS = ("dev", "spark")
 
 
 class BuildError(RuntimeError):
@@ -109,29 +119,34 @@ def run_dbt(
     target_path: Path | None = None,
     quiet: bool = False,
     inspection: Inspection | None = None,
+    target: str = "dev",
 ) -> list:
     """Run one dbt command against db_path; raise BuildError on failure. target_path
     (compiled SQL, manifest, logs) defaults to the project's target/; give concurrent
     builds their own. The raw folder's inspection (done here unless given) tells dbt which
-    files and columns there are (var raw_layout)."""
+    files and columns there are (var raw_layout). target: the profiles.yml target; on
+    `spark`, db_path is the Spark warehouse directory."""
     from dbt.cli.main import dbtRunner
 
     inspection = inspection or check_raw_folder(raw, fmt)
     dbt_vars = {"raw_format": fmt, **inspection.dbt_vars()}
 
-    target = Path(target_path) if target_path else PROJECT_ROOT / "target"
+    artifacts = Path(target_path) if target_path else PROJECT_ROOT / "target"
     planned = planned_path()
     argv = [
         *(["--quiet"] if quiet else []),
         *args,
         "--project-dir", str(PROJECT_ROOT),
         "--profiles-dir", str(PROJECT_ROOT),
-        "--target-path", str(target),
-        "--log-path", str(target / "logs"),
+        "--target-path", str(artifacts),
+        "--log-path", str(artifacts / "logs"),
         "--vars", json.dumps(dbt_vars),
+        "--target", target,
     ]
+    location = ({"CLEARINGHOUSE_SPARK_WAREHOUSE": str(db_path)} if target == "spark"
+                else {"CLEARINGHOUSE_DB": str(db_path)})
     with _environment(
-        CLEARINGHOUSE_DB=str(db_path),
+        **location,
         CLEARINGHOUSE_RAW=str(raw),
         CLEARINGHOUSE_PLANNED=str(planned),
         # DuckDB's threads per query (profiles.yml): every core unless set
@@ -238,11 +253,17 @@ def build(
     quiet: bool = False,
     gate: Gate | None = None,
     exclude: str | None = None,
+    target: str = "dev",
 ) -> BuildResult:
     """Inspect the raw exports, `dbt build` into a fresh file, pass the build gate, and
     atomically swap the file over db_path. Any failure leaves db_path as it was.
     exclude: a dbt selection left out (e.g. "test_type:unit": the unit tests do not read
-    the exports, so a build of many variants of the same project runs them once)."""
+    the exports, so a build of many variants of the same project runs them once).
+    target: a profiles.yml target; `spark` builds with Spark instead (build_spark)."""
+    if target not in TARGETS:
+        raise BuildError(f"unknown target {target!r}: one of {', '.join(TARGETS)}")
+    if target == "spark":
+        return build_spark(db_path, raw, fmt, select, target_path, quiet, gate, exclude)
     gate = gate or Gate()
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
@@ -267,3 +288,51 @@ def build(
         raise
     os.replace(fresh, db_path)
     return BuildResult(db_path, time.perf_counter() - started, results, load_warnings(db_path))
+
+
+def _spark_session_warehouse() -> str | None:
+    """The warehouse directory of this process's Spark session, if one is running."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise BuildError("the spark target needs dbt-spark[session] and pyspark "
+                         "(pip install 'dbt-spark[session]~=1.11.0' pyspark)") from error
+    session = SparkSession.getActiveSession()
+    return session.conf.get("spark.sql.warehouse.dir") if session else None
+
+
+def build_spark(
+    warehouse_dir: Path | None = None,
+    raw: Path | None = None,
+    fmt: str = "csv",
+    select: str | None = None,
+    target_path: Path | None = None,
+    quiet: bool = False,
+    gate: Gate | None = None,
+    exclude: str | None = None,
+) -> BuildResult:
+    """`dbt build --target spark`: the same models, tests and raw contract on Spark (PySpark
+    local mode in this process, profiles.yml). Tables are written as Parquet under
+    warehouse_dir/clearinghouse.db/<table>/ (emptied first: the session's catalog lives in
+    memory, so every build starts fresh). The raw-export checks before dbt are the same as
+    DuckDB's; there is no served file to swap or compare against (the app reads DuckDB).
+    A process runs one Spark session: a second build in it must use the same directory."""
+    import shutil
+
+    gate = gate or Gate()
+    warehouse_dir = Path(warehouse_dir).resolve() if warehouse_dir else spark_warehouse_path()
+    raw = Path(raw).resolve() if raw else raw_path()
+    running = _spark_session_warehouse()
+    if running and Path(running.removeprefix("file:")).resolve() != warehouse_dir:
+        raise BuildError(f"this process's Spark session writes to {running}; build into it "
+                         "or in a new process")
+    inspection = check_raw_folder(raw, fmt)
+    _pre_build_gate(inspection, raw, fmt, gate)
+    if warehouse_dir.exists() and not running:
+        shutil.rmtree(warehouse_dir)
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
+    args += ["--exclude", exclude] if exclude else []
+    results = run_dbt(args, warehouse_dir, raw, fmt, target_path, quiet, inspection, target="spark")
+    return BuildResult(warehouse_dir, time.perf_counter() - started, results)

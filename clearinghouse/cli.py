@@ -52,7 +52,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             os.environ[variable] = str(value)
     try:
         result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select,
-                       gate=gate)
+                       gate=gate, target=args.target)
     except BuildError as error:
         print(f"build failed, {warehouse_path() if not args.db else args.db} unchanged:\n{error}",
               file=sys.stderr)
@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--raw", help="raw exports folder (default $CLEARINGHOUSE_RAW)")
     build.add_argument("--format", choices=["csv", "parquet"], default="csv")
     build.add_argument("--select", help="dbt selection (default: everything)")
+    build.add_argument("--target", choices=["dev", "spark"], default="dev",
+                       help="profiles.yml target: dev (DuckDB, default) or spark (PySpark "
+                       "local mode; --db is then the Spark warehouse directory)")
     build.add_argument("--max-shrink", type=float, default=0.20,
                        help="largest share of rows a core mart (accounts, contacts, messages) "
                        "may lose against the served warehouse (default 0.20)")

@@ -131,6 +131,10 @@ class Inspection:
                                 else {column.name: None for column in table.columns}),
                     "rows": report.rows if relation else 0,
                     "path": report.path if relation else None,
+                    # for engines that register the file themselves (Spark: macros/raw.sql)
+                    "format": report.format if relation else None,
+                    "encoding": report.encoding if relation else None,
+                    "header": report.header if relation else [],
                     "event_type": table.event_type,
                     "rules": table.load_rules(),
                 }
@@ -138,6 +142,7 @@ class Inspection:
             "raw_layout": layout,
             "raw_systems": [system for system, present in self.systems.items() if present],
             "raw_features": [asdict(feature) for feature in self.features],
+            "raw_null_spellings": list(NULL_SPELLINGS),
         }
 
 

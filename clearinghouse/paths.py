@@ -18,6 +18,12 @@ def warehouse_path() -> Path:
     return _path("CLEARINGHOUSE_DB", "warehouse/clearinghouse.duckdb")
 
 
+def spark_warehouse_path() -> Path:
+    """Where a Spark build writes its tables: $CLEARINGHOUSE_SPARK_WAREHOUSE, default
+    warehouse/spark (Parquet under clearinghouse.db/<table>/)."""
+    return _path("CLEARINGHOUSE_SPARK_WAREHOUSE", "warehouse/spark")
+
+
 def raw_path() -> Path:
     """The raw exports folder: $CLEARINGHOUSE_RAW, default data/raw."""
     return _path("CLEARINGHOUSE_RAW", "data/raw")

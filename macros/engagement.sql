@@ -68,10 +68,10 @@
 
 {#- Window flags for an event time against as_of_at. -#}
 {% macro engagement_window_flags(occurred_at, as_of_at) -%}
-    {{ occurred_at }} > {{ dbt.dateadd('day', -30, as_of_at) }} as is_last_30d,
-    {{ occurred_at }} > {{ dbt.dateadd('day', -90, as_of_at) }} as is_last_90d,
+    {{ occurred_at }} > {{ add_interval('day', -30, as_of_at) }} as is_last_30d,
+    {{ occurred_at }} > {{ add_interval('day', -90, as_of_at) }} as is_last_90d,
     (
-        {{ occurred_at }} > {{ dbt.dateadd('day', -60, as_of_at) }}
-        and {{ occurred_at }} <= {{ dbt.dateadd('day', -30, as_of_at) }}
+        {{ occurred_at }} > {{ add_interval('day', -60, as_of_at) }}
+        and {{ occurred_at }} <= {{ add_interval('day', -30, as_of_at) }}
     ) as is_previous_30d
 {%- endmacro %}

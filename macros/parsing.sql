@@ -40,19 +40,21 @@
     end
 {%- endmacro %}
 
+{#- Spark: after the epoch forms, a cast of the ISO shapes DuckDB reads (date; date and
+    time with 'T' or a space, optional seconds and fraction; optional 'Z' or offset). Two
+    to_timestamp patterns read no date-only text ('2025-05-03': Salesforce ActivityDate,
+    CloseDate) and no 'T' without an offset, so those were null on Spark. The shape check
+    keeps text DuckDB cannot read (e.g. '2025', which Spark's cast reads as 2025-01-01)
+    null on both. -#}
 {% macro spark__parse_timestamp(column) -%}
     case
         when {{ as_text(column) }} rlike '^{{ var("epoch_milliseconds_pattern") }}$'
             then timestamp_millis(cast({{ as_text(column) }} as bigint))
         when {{ as_text(column) }} rlike '^{{ var("epoch_seconds_pattern") }}$'
             then timestamp_seconds(cast({{ as_text(column) }} as bigint))
-        else to_utc_timestamp(
-            coalesce(
-                to_timestamp({{ as_text(column) }}, "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]XXX"),
-                to_timestamp({{ as_text(column) }}, 'yyyy-MM-dd HH:mm:ss[.SSSSSS]')
-            ),
-            'UTC'
-        )
+        when {{ as_text(column) }} rlike
+            '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? ?(Z|z|[+-][0-9]{2}:?[0-9]{2})?$'
+            then cast(upper({{ as_text(column) }}) as timestamp)
     end
 {%- endmacro %}
 

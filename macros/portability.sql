@@ -224,6 +224,46 @@
     select distinct name as time_zone_name from pg_timezone_names()
 {%- endmacro %}
 
+{#- Spark has no catalogue of zones in SQL: the seed iana_time_zones (the Rails map alone
+    left IANA names such as America/Toronto unknown, so null). -#}
 {% macro spark__time_zone_names() -%}
-    select distinct iana_time_zone as time_zone_name from {{ ref('zendesk_time_zones') }}
+    select time_zone_name from {{ ref('iana_time_zones') }}
+{%- endmacro %}
+
+
+{#-
+  The part_number-th piece (1-based) of text split on a literal delimiter; '' past the last
+  piece, null for null text. part_number may be a column: dbt's split_part on Spark needs a
+  literal, so this calls the engines' own split_part (Spark 3.3+ has DuckDB's semantics).
+-#}
+{% macro split_part_at(string_text, delimiter_text, part_number) -%}
+    {{ return(adapter.dispatch('split_part_at', 'clearinghouse')(string_text, delimiter_text, part_number)) }}
+{%- endmacro %}
+
+{% macro default__split_part_at(string_text, delimiter_text, part_number) -%}
+    {{ dbt.split_part(string_text, delimiter_text, part_number) }}
+{%- endmacro %}
+
+{% macro spark__split_part_at(string_text, delimiter_text, part_number) -%}
+    split_part({{ string_text }}, {{ delimiter_text }}, cast({{ part_number }} as int))
+{%- endmacro %}
+
+
+{#-
+  A timestamp (or date) plus `interval` dateparts (an integer expression), keeping the time
+  of day to the microsecond. DuckDB: dbt's dateadd. Spark: dbt-spark's dateadd adds days
+  with date_add() and puts the clock back as whole seconds (to_unix_timestamp), so
+  '13:45:10.250' came back as '13:45:10' (tested on Spark 4.3); timestampadd keeps the
+  fraction and clamps month ends as DuckDB does.
+-#}
+{% macro add_interval(datepart, interval, from_date_or_timestamp) -%}
+    {{ return(adapter.dispatch('add_interval', 'clearinghouse')(datepart, interval, from_date_or_timestamp)) }}
+{%- endmacro %}
+
+{% macro default__add_interval(datepart, interval, from_date_or_timestamp) -%}
+    {{ dbt.dateadd(datepart, interval, from_date_or_timestamp) }}
+{%- endmacro %}
+
+{% macro spark__add_interval(datepart, interval, from_date_or_timestamp) -%}
+    timestampadd({{ datepart | upper }}, {{ interval }}, {{ from_date_or_timestamp }})
 {%- endmacro %}

@@ -56,8 +56,136 @@
     {{ entry.relation }}
 {%- endmacro %}
 
+{#- Spark reads the temporary view register_raw_files() made for the file, with DuckDB's
+    reading of it (clearinghouse/inspection.py, duckdb_relation): every CSV value as text,
+    every null spelling (var raw_null_spellings, quoted or not) as null. -#}
+{% macro spark__raw_file_relation(entry) -%}
+    {%- set nulls = var('raw_null_spellings', ['']) -%}
+    {%- if entry.format == 'parquet' -%}
+    {{ raw_view_name(entry.path) }}
+    {%- else -%}
+    (
+        select
+            {%- for header in entry.header %}
+            case
+                when {{ raw_identifier(header) }} in (
+                    {%- for spelling in nulls %}{{ spark_string_literal(spelling) }}{{ ', ' if not loop.last }}{% endfor -%}
+                ) then null
+                else {{ raw_identifier(header) }}
+            end as {{ raw_identifier(header) }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ raw_view_name(entry.path) }}
+    )
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro default__raw_file_relation(entry) -%}
-    {{ exceptions.raise_compiler_error("reading raw files is implemented for DuckDB only") }}
+    {{ exceptions.raise_compiler_error("reading raw files is implemented for DuckDB and Spark only") }}
+{%- endmacro %}
+
+
+{#- The temporary view that holds one raw file on engines that register files (Spark). -#}
+{% macro raw_view_name(path) -%}
+    raw_file_{{ local_md5(path) }}
+{%- endmacro %}
+
+
+{#- A Spark SQL string literal (backslashes escape in Spark: '\N' must stay two characters). -#}
+{% macro spark_string_literal(text) -%}
+    '{{ text | replace("\\", "\\\\") | replace("'", "\\'") }}'
+{%- endmacro %}
+
+
+{#-
+  on-run-start: make every raw file of this build (and the planned-sends file) readable by
+  the engine. DuckDB reads files in place (read_csv in the relation), so nothing happens;
+  Spark registers one cached temporary view per file in the session: CSV with a header,
+  every column as text (no schema inference), RFC 4180 quoting, values may span lines; the
+  views' rows come in file order (multiLine files are never split).
+-#}
+{% macro register_raw_files() -%}
+    {{ return(adapter.dispatch('register_raw_files', 'clearinghouse')()) }}
+{%- endmacro %}
+
+{% macro default__register_raw_files() -%}
+{%- endmacro %}
+
+{% macro spark__register_raw_files() -%}
+    {%- if execute -%}
+        {%- for system, table, entry in raw_tables_with_files() -%}
+            {%- do spark_register_file(raw_view_name(entry.path), entry.path, entry.format,
+                                       entry.encoding) -%}
+        {%- endfor -%}
+        {%- do spark_register_file(planned_sends_view(), planned_sends_path(), 'csv', none) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- One raw file as a cached temporary view: parsed once per build (DESIGN.md, "Large
+    sources are parsed once per build"), not by every model and test that reads it;
+    MEMORY_AND_DISK spills what does not fit in memory. -#}
+{% macro spark_register_file(view_name, path, format, encoding) -%}
+    {%- do run_query(spark_file_view(view_name ~ '__file', path, format, encoding)) -%}
+    {%- do run_query("uncache table if exists " ~ view_name) -%}
+    {%- do run_query("drop view if exists " ~ view_name) -%}
+    {%- do run_query("cache table " ~ view_name ~ " options ('storageLevel' 'MEMORY_AND_DISK') "
+                     ~ "as select * from " ~ view_name ~ "__file") -%}
+{%- endmacro %}
+
+{% macro spark_file_view(view_name, path, format, encoding) -%}
+    create or replace temporary view {{ view_name }}
+    using {{ 'parquet' if format == 'parquet' else 'csv' }}
+    options (
+        path {{ spark_string_literal(path) }}
+        {%- if format != 'parquet' %},
+        header 'true',
+        inferSchema 'false',
+        multiLine 'true',
+        quote '"',
+        escape '"',
+        mode 'PERMISSIVE',
+        encoding {{ spark_string_literal({'latin-1': 'ISO-8859-1'}.get(encoding, encoding) or 'UTF-8') }}
+        {%- endif %}
+    )
+{%- endmacro %}
+
+
+{#- The planned-sends file ($CLEARINGHOUSE_PLANNED, see _planned__sources.yml) and the
+    relation that reads it: the declared source on DuckDB, the registered view on Spark. -#}
+{% macro planned_sends_path() -%}
+    {{ return(env_var('CLEARINGHOUSE_PLANNED', 'clearinghouse/templates/planned_sends.csv')) }}
+{%- endmacro %}
+
+{% macro planned_sends_view() -%}
+    {{ return('raw_planned__planned_sends') }}
+{%- endmacro %}
+
+{% macro planned_sends_relation() -%}
+    {%- set declared = source('planned', 'planned_sends') -%}
+    {{ return(adapter.dispatch('planned_sends_relation', 'clearinghouse')(declared)) }}
+{%- endmacro %}
+
+{% macro default__planned_sends_relation(declared) -%}
+    {{ return(declared) }}
+{%- endmacro %}
+
+{% macro spark__planned_sends_relation(declared) -%}
+    {{ return(planned_sends_view()) }}
+{%- endmacro %}
+
+
+{#- Each row's 1-based position in its file (the rows of a file relation, in file order). -#}
+{% macro file_row_number() -%}
+    {{ return(adapter.dispatch('file_row_number', 'clearinghouse')()) }}
+{%- endmacro %}
+
+{% macro default__file_row_number() -%}
+    row_number() over ()
+{%- endmacro %}
+
+{#- Spark needs an ordered window: a registered file is one partition read in file order
+    (multiLine), so the generated ids follow the file. -#}
+{% macro spark__file_row_number() -%}
+    row_number() over (order by monotonically_increasing_id())
 {%- endmacro %}
 
 
@@ -204,7 +332,7 @@
             from (
                 select
                     raw_rows.*,
-                    row_number() over () as _source_row_number
+                    {{ file_row_number() }} as _source_row_number
                 from ({{ select_raw(system, table) }}) as raw_rows
             ) as numbered
         ) as checked

@@ -1,11 +1,12 @@
 {#-
   Reading seeds at compile time: the one mechanism every model that turns a seed into SQL
   (policy windows, survivorship, segments, journey stages, the team list) uses. The seed is
-  read with run_query when dbt executes. While dbt only parses (execute is false) or before
-  the seed exists (a fresh database) it cannot be read and callers fall back to their
-  defaults. In a dbt unit test the ref is a fixture CTE, so the seed is looked up in the
-  graph instead (the seed table of the target, when a build has loaded it). The calling
-  model must also ref() the seed itself, so the seed is built first.
+  read with run_query when dbt executes. While dbt only parses (execute is false) or
+  compiles before the seed exists (a fresh database) it cannot be read and callers fall
+  back to their defaults; in a build or run a seed that cannot be found stops the build.
+  In a dbt unit test the ref is a fixture CTE, so the seed is looked up in the graph
+  instead (the seed table of the target, when a build has loaded it). The calling model
+  must also ref() the seed itself, so the seed is built first.
 -#}
 
 {#- The seed's relation when it can be queried now, else none. -#}
@@ -13,8 +14,28 @@
     {% if not execute %}
         {{ return(none) }}
     {% endif %}
+    {% set found = seed_relation(seed_name) %}
+    {#- Compiling without a build (sqlfluff's empty in-memory database, docs generate on a
+        fresh file) may find no seed, by design: callers fall back. In a build or run a
+        missing seed would silently turn segments, policy windows and survivorship into
+        their defaults, so it stops the build. -#}
+    {% if found is none and flags.WHICH in ('build', 'run') %}
+        {{ exceptions.raise_compiler_error(
+            "seed " ~ seed_name ~ " cannot be read (" ~ ref(seed_name) ~ " was not found on "
+            ~ target.type ~ "): build it first (dbt build builds seeds before the models "
+            ~ "that ref them)") }}
+    {% endif %}
+    {{ return(found) }}
+{%- endmacro %}
+
+
+{#- Where the seed is: its ref in a model; in a unit test (where the ref is a fixture CTE)
+    the seed node of the graph, else the target's schema. Engines without databases (Spark:
+    a ref has schema and identifier only) are looked up by schema. -#}
+{% macro seed_relation(seed_name) -%}
     {% set seed = ref(seed_name) %}
-    {% if seed.database is not none and seed.schema is not none and seed.identifier is not none %}
+    {% if seed.schema is not none and seed.identifier is not none
+          and (seed.database is not none or target.type == 'spark') %}
         {{ return(adapter.get_relation(
             database=seed.database, schema=seed.schema, identifier=seed.identifier)) }}
     {% endif %}

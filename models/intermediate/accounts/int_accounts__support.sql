@@ -22,7 +22,7 @@ account_tickets as (
         tickets.created_at,
         tickets.is_open,
         tickets.satisfaction_score,
-        tickets.created_at > {{ dbt.dateadd('day', -90, 'as_of.as_of_at') }}
+        tickets.created_at > {{ add_interval('day', -90, 'as_of.as_of_at') }}
         and tickets.created_at <= as_of.as_of_at as is_last_90_days,
         case
             when tickets.first_reply_at >= tickets.created_at

@@ -32,14 +32,16 @@ final as (
         subscription_items.quantity,
         prices.recurring_interval as billing_interval,
         {{ plan_from_price('prices.price_nickname', 'prices.product_id') }} as plan,
-        subscription_items.quantity * prices.unit_amount
+        -- in double precision, dividing last: `x * (1.0 / 12)` is a double on DuckDB but a
+        -- decimal rounded to 6 places on Spark (1799.99 for 1800.00); this is exact on both
+        cast(subscription_items.quantity as double) * prices.unit_amount
         * case prices.recurring_interval
-            when 'year' then 1.0 / 12
-            when 'week' then 52.0 / 12
-            when 'day' then 365.0 / 12
-            else 1.0
+            when 'year' then 1
+            when 'week' then 52
+            when 'day' then 365
+            else 12
         end
-        / nullif(prices.recurring_interval_count, 0) as item_mrr
+        / (12 * nullif(prices.recurring_interval_count, 0)) as item_mrr
     from subscriptions
     inner join subscription_items
         on subscriptions.subscription_id = subscription_items.subscription_id

@@ -31,7 +31,7 @@ delivered as (
         messages.team,
         messages.sent_at,
         {%- for days in [7, 30, 90] %}
-            messages.sent_at > {{ dbt.dateadd('day', -days, 'as_of.as_of_at') }} as is_last_{{ days }}d,
+            messages.sent_at > {{ add_interval('day', -days, 'as_of.as_of_at') }} as is_last_{{ days }}d,
         {%- endfor %}
         row_number() over (
             partition by messages.contact_id

@@ -40,7 +40,7 @@ keyword_positions as (
 rule_keyword_parts as (
     select
         persona_rules.rule_id,
-        trim({{ dbt.split_part('persona_rules.title_keywords', "'|'", 'keyword_positions.keyword_position') }})
+        trim({{ split_part_at('persona_rules.title_keywords', "'|'", 'keyword_positions.keyword_position') }})
             as keyword_raw
     from persona_rules
     cross join keyword_positions

@@ -57,7 +57,7 @@ violations as (
     select
         *,
         -- first guess at the UTC instant of the local week start: with the offset at m
-        {{ dbt.dateadd('second', '-1 * utc_offset_seconds', 'local_week_start') }} as week_start_guess
+        {{ add_interval('second', '-1 * utc_offset_seconds', 'local_week_start') }} as week_start_guess
     from windowed
     where messages_in_window > max_messages
 ),
@@ -66,7 +66,7 @@ final as (
     select
         {#- window_start: the local week start minus the offset in force at (about) that instant #}
         {{ policy_violation_columns(
-            window_start=dbt.dateadd(
+            window_start=add_interval(
                 'second',
                 '-1 * cast((' ~ epoch_microseconds(to_local_time('week_start_guess', 'time_zone'))
                 ~ ' - ' ~ epoch_microseconds('week_start_guess') ~ ') / 1000000 as bigint)',

@@ -43,7 +43,7 @@ team_counts as (
 final as (
     select
         {{ policy_violation_columns(
-            window_start=dbt.dateadd('hour', '-1 * window_hours', 'sent_at'),
+            window_start=add_interval('hour', '-1 * window_hours', 'sent_at'),
             messages_in_window='messages_in_window',
             teams_in_window='teams_in_window',
             message_ids_in_window='message_ids_in_window',

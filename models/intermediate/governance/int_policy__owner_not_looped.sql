@@ -107,13 +107,13 @@ breaches as (
     where
         with_last_touch.last_owner_touch_at is null
         or with_last_touch.last_owner_touch_at
-        < {{ dbt.dateadd('day', '-1 * counted.lookback_days', 'counted.sent_at') }}
+        < {{ add_interval('day', '-1 * counted.lookback_days', 'counted.sent_at') }}
 ),
 
 final as (
     select
         {{ policy_violation_columns(
-            window_start=dbt.dateadd('day', '-1 * lookback_days', 'sent_at'),
+            window_start=add_interval('day', '-1 * lookback_days', 'sent_at'),
             reason="coalesce(team, 'unknown team') || ' ' || category || ' message to an account owned by '
                 || coalesce(owner_name, owner_user_id) || ' (' || owner_team || '), who '
                 || case

@@ -79,7 +79,7 @@ explained as (
 final as (
     select
         {{ policy_violation_columns(
-            window_start=dbt.dateadd('day', '-1 * window_days', 'sent_at'),
+            window_start=add_interval('day', '-1 * window_days', 'sent_at'),
             max_messages='max_messages',
             messages_in_window='messages_in_window',
             teams_in_window='teams_in_window',

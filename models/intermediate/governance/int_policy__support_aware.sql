@@ -94,7 +94,7 @@ csat_hits as (
             counted.rule_id = unhappy_tickets.rule_id
             and counted.account_id = unhappy_tickets.account_id
             and counted.sent_at >= unhappy_tickets.rated_at
-            and {{ dbt.dateadd('day', '-1 * counted.lookback_days', 'counted.sent_at') }} <= unhappy_tickets.rated_at
+            and {{ add_interval('day', '-1 * counted.lookback_days', 'counted.sent_at') }} <= unhappy_tickets.rated_at
 ),
 
 hits as (
@@ -140,7 +140,7 @@ breaches as (
 final as (
     select
         {{ policy_violation_columns(
-            window_start="coalesce(" ~ dbt.dateadd('day', '-1 * lookback_days', 'sent_at') ~ ", sent_at)",
+            window_start="coalesce(" ~ add_interval('day', '-1 * lookback_days', 'sent_at') ~ ", sent_at)",
             reason="category || ' message while the account had ' || coalesce(open_part, '')
                 || case when open_part is not null and csat_part is not null then ' and ' else '' end
                 || coalesce(csat_part, '')"

@@ -84,8 +84,8 @@ bounded as (
             when first_activity_date is null or first_activity_date > data_end_date
                 then data_end_date
             when first_activity_date
-                < cast({{ dbt.dateadd('day', -max_days, 'data_end_date') }} as date)
-                then cast({{ dbt.dateadd('day', -max_days, 'data_end_date') }} as date)
+                < cast({{ add_interval('day', -max_days, 'data_end_date') }} as date)
+                then cast({{ add_interval('day', -max_days, 'data_end_date') }} as date)
             else first_activity_date
         end as first_activity_date
     from accounts
@@ -98,7 +98,7 @@ day_numbers as (
 final as (
     select
         bounded.account_id,
-        cast({{ dbt.dateadd('day', 'day_numbers.n', 'bounded.first_activity_date') }} as date)
+        cast({{ add_interval('day', 'day_numbers.n', 'bounded.first_activity_date') }} as date)
             as state_date,
         cast(day_numbers.n as integer) as day_number,
         bounded.first_activity_date,

@@ -178,7 +178,7 @@ renewal_numbers as (
 renewals as (
     select
         annual_subscriptions.account_id,
-        cast({{ dbt.dateadd('month', '12 * renewal_numbers.n', 'annual_subscriptions.start_date') }} as date)
+        cast({{ add_interval('month', '12 * renewal_numbers.n', 'annual_subscriptions.start_date') }} as date)
             as renewal_date,
         annual_subscriptions.end_date
     from annual_subscriptions
@@ -286,7 +286,7 @@ upcoming_renewals as (
         on
             spine.account_id = renewals.account_id
             and spine.state_date < renewals.renewal_date
-            and cast({{ dbt.dateadd('day', 90, 'spine.state_date') }} as date) >= renewals.renewal_date
+            and cast({{ add_interval('day', 90, 'spine.state_date') }} as date) >= renewals.renewal_date
             and (renewals.end_date is null or spine.state_date < renewals.end_date)
     group by spine.account_id, spine.state_date
 ),

@@ -75,7 +75,7 @@ final as (
         cast(numbered.first_date as timestamp) as entered_at,
         case
             when numbered.last_date < numbered.data_end_date
-                then cast({{ dbt.dateadd('day', 1, 'last_date') }} as timestamp)
+                then cast({{ add_interval('day', 1, 'last_date') }} as timestamp)
         end as exited_at,
         numbered.first_date as first_day,
         numbered.last_date as last_day,

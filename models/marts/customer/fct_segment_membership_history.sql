@@ -41,7 +41,7 @@ final as (
         entered_date,
         case
             when last_member_date < data_end_date
-                then cast({{ dbt.dateadd('day', 1, 'last_member_date') }} as date)
+                then cast({{ add_interval('day', 1, 'last_member_date') }} as date)
         end as exited_date,
         cast(days_in_segment as integer) as days_in_segment,
         last_member_date = data_end_date as is_current

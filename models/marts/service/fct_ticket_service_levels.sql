@@ -104,9 +104,9 @@ targeted as (
         tickets.solved_at,
         sla_targets.first_reply_hours as first_reply_target_hours,
         sla_targets.resolution_hours as resolution_target_hours,
-        {{ dbt.dateadd('second', 'cast(sla_targets.first_reply_hours * 3600 as integer)', 'tickets.created_at') }}
+        {{ add_interval('second', 'cast(sla_targets.first_reply_hours * 3600 as integer)', 'tickets.created_at') }}
             as first_reply_due_at,
-        {{ dbt.dateadd('second', 'cast(sla_targets.resolution_hours * 3600 as integer)', 'tickets.created_at') }}
+        {{ add_interval('second', 'cast(sla_targets.resolution_hours * 3600 as integer)', 'tickets.created_at') }}
             as resolution_due_at,
         coalesce(tickets.first_reply_at, tickets.solved_at, data_end.data_end_at) as first_reply_clock_stop_at,
         coalesce(tickets.solved_at, data_end.data_end_at) as resolution_clock_stop_at,

@@ -69,7 +69,7 @@ numbers as (
 ),
 
 days as (
-    select cast({{ dbt.dateadd('day', 'numbers.n', 'bounds.first_day') }} as date) as workload_date
+    select cast({{ add_interval('day', 'numbers.n', 'bounds.first_day') }} as date) as workload_date
     from numbers
     cross join bounds
     where numbers.n <= {{ dbt.datediff('bounds.first_day', 'bounds.last_day', 'day') }}

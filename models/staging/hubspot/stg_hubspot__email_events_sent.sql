@@ -9,7 +9,7 @@ renamed as (
         -- ids
         {{ as_text('id') }} as email_event_id,
         -- dimensions
-        {{ as_text('"from"') }} as from_address,
+        {{ as_text(adapter.quote('from')) }} as from_address,
         {{ as_text('reply_to') }} as reply_to,
         {{ as_text('subject') }} as subject
     from source

@@ -7,13 +7,13 @@
 with
 
 source as (
-    select * from {{ source('planned', 'planned_sends') }}
+    select * from {{ planned_sends_relation() }}
 ),
 
 numbered as (
     select
         *,
-        row_number() over () as source_row_number
+        {{ file_row_number() }} as source_row_number
     from source
 ),
 

@@ -1,8 +1,10 @@
 {#-
   Zendesk users. The time zone comes as an IANA name (`iana_time_zone`, newer connectors) or
   a Rails name in `time_zone` ("Eastern Time (US & Canada)"), mapped by the
-  zendesk_time_zones seed; a value the engine does not know as a zone becomes null.
+  zendesk_time_zones seed; a value the engine does not know as a zone becomes null (the
+  engine's zones: time_zone_names(); on Spark the iana_time_zones seed).
 -#}
+-- depends_on: {{ ref('iana_time_zones') }}
 with
 
 source as (
