@@ -54,6 +54,7 @@ test: install
 pytest: install
 	@test -x /usr/bin/chromium || printf '\n!!! /usr/bin/chromium is missing: the real-browser tests of the dashboard will be SKIPPED (apt-get install -y chromium) !!!\n\n'
 	$(BIN)/python -m pytest -n 2 --dist loadscope
+	@echo "(the DuckDB-vs-Spark comparison, tests/test_spark.py, is not part of make test: make test-spark)"
 
 # every mart built on Spark equals DuckDB's (tests/test_spark.py; Java 17; docs/scaling-out.md)
 $(VENV)/.installed-spark: pyproject.toml | $(VENV)/.installed

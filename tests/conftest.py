@@ -2,69 +2,73 @@
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-from filelock import FileLock
-from variant_builds import UNIT_TESTS
+from shared_warehouses import WAREHOUSES, Warehouse, make, shared
 
-from clearinghouse.build import build
-from clearinghouse.synth import generate
-
-
-@dataclass(frozen=True)
-class Warehouse:
-    raw: Path
-    truth: Path
-    db: Path
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.db), read_only=True) as connection:
-            return connection.execute(sql, params or []).fetchall()
+# The heaviest modules first: with two workers, the long ones start at once and the short
+# ones fill in around them (pytest-xdist hands out modules in this order).
+HEAVY_FIRST = ["test_real_exports", "test_malformed_corpus", "test_build", "test_docs_and_cli",
+               "test_presend", "test_calendar"]
 
 
-def _make(root: Path, scale: str, seed: int, profile: str = "full",
-          fmt: str = "csv", unit_tests: bool = False) -> Warehouse:
-    warehouse = Warehouse(raw=root / "raw", truth=root / "truth", db=root / "warehouse.duckdb")
-    generate(out=warehouse.raw, truth=warehouse.truth, scale=scale, seed=seed, fmt=fmt,
-             profile=profile, progress=False)
-    build(db_path=warehouse.db, raw=warehouse.raw, fmt=fmt, target_path=root / "target",
-          quiet=True, exclude=None if unit_tests else UNIT_TESTS)
-    return warehouse
+@pytest.hookimpl(trylast=True)  # after the tmp_path plugin has set up the temp folder
+def pytest_configure(config):
+    """The controller of a two-worker run of the whole suite (make test) starts building the
+    shared warehouses at once, each in its own process, under the run's temp folder where
+    the workers' fixtures look for them (shared_warehouses.py)."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return
+    root = config._tmp_path_factory.getbasetemp()
+    script = Path(__file__).with_name("shared_warehouses.py")
+    config.stash[_PREBUILDS] = [
+        subprocess.Popen([sys.executable, str(script), str(root), name],
+                         stdout=(root / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
+        for name in WAREHOUSES
+    ]
 
 
-def _shared(tmp_path_factory, worker_id: str, name: str, **make_args) -> Warehouse:
-    """One warehouse per test run: built here when pytest runs alone; with pytest-xdist
-    (make test runs two workers) the first worker that needs it builds it under a file lock
-    in the run's shared temp folder, and the others read the same files."""
+_PREBUILDS = pytest.StashKey[list]()
+
+
+def pytest_unconfigure(config):
+    for process in config.stash.get(_PREBUILDS, []):
+        if process.poll() is None:
+            process.terminate()
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        module = item.path.stem
+        return HEAVY_FIRST.index(module) if module in HEAVY_FIRST else len(HEAVY_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a module is kept
+
+
+def _warehouse(tmp_path_factory, worker_id: str, name: str) -> Warehouse:
+    """Built here when pytest runs alone; with pytest-xdist, in the run's shared temp folder,
+    once for every worker."""
     if worker_id == "master":
-        return _make(tmp_path_factory.mktemp(name), **make_args)
-    root = tmp_path_factory.getbasetemp().parent / name
-    done = root / "built"
-    with FileLock(str(root) + ".lock"):
-        if not done.exists():
-            if root.exists():  # a worker that failed half way
-                shutil.rmtree(root)
-            root.mkdir()
-            _make(root, **make_args)
-            done.touch()
-    return Warehouse(raw=root / "raw", truth=root / "truth", db=root / "warehouse.duckdb")
+        return make(tmp_path_factory.mktemp(name), **WAREHOUSES[name])
+    return shared(tmp_path_factory.getbasetemp().parent, name)
 
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     """Demo-scale exports (seed 7) and the warehouse built from them."""
-    return _shared(tmp_path_factory, worker_id, "demo", scale="demo", seed=7, unit_tests=True)
+    return _warehouse(tmp_path_factory, worker_id, "demo")
 
 
 @pytest.fixture(scope="session")
 def small_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     """Small-scale exports (10x demo, seed 11) and the warehouse built from them."""
-    return _shared(tmp_path_factory, worker_id, "small", scale="small", seed=11)
+    return _warehouse(tmp_path_factory, worker_id, "small")
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +76,7 @@ def legacy_small_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     """The same small company (seed 11) in the older connector layouts (--profile legacy:
     Salesforce's original names, subscription_history, plan, domain_name, Rails time zones,
     HubSpot per-type event tables), as Parquet, and the warehouse built from it."""
-    return _shared(tmp_path_factory, worker_id, "legacy-small", scale="small", seed=11,
-                   profile="legacy", fmt="parquet")
+    return _warehouse(tmp_path_factory, worker_id, "legacy-small")
 
 
 # The truth-scored tests run on both layouts of the small company.

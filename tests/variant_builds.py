@@ -8,9 +8,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-# The dbt unit tests read fixtures, not the exports: the demo_warehouse build runs them, every
-# other build of the session leaves them out (build(exclude=UNIT_TESTS)).
-UNIT_TESTS = "test_type:unit"
+from shared_warehouses import UNIT_TESTS  # the test modules import it from here too
 
 
 def build_one(root: str, generate_args: dict) -> str:
