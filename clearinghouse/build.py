@@ -244,6 +244,13 @@ def _post_build_gate(fresh: Path, served: Path, gate: Gate) -> None:
                         + "\n".join(f"  - {problem}" for problem in problems))
 
 
+def _build_args(select: str | None, exclude: str | None) -> list[str]:
+    """`dbt build` with an optional selection (a partial build runs only the tests whose
+    parents are all selected) and exclusion."""
+    args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
+    return args + (["--exclude", exclude] if exclude else [])
+
+
 def build(
     db_path: Path | None = None,
     raw: Path | None = None,
@@ -274,11 +281,9 @@ def build(
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
-    # a partial build runs only the tests whose parents are all selected
-    args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
-    args += ["--exclude", exclude] if exclude else []
     try:
-        results = run_dbt(args, fresh, raw, fmt, target_path, quiet, inspection)
+        results = run_dbt(_build_args(select, exclude), fresh, raw, fmt, target_path, quiet,
+                          inspection)
         _checkpoint(fresh)
         if not select:
             _post_build_gate(fresh, db_path, gate)
@@ -332,7 +337,6 @@ def build_spark(
         shutil.rmtree(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
-    args += ["--exclude", exclude] if exclude else []
-    results = run_dbt(args, warehouse_dir, raw, fmt, target_path, quiet, inspection, target="spark")
+    results = run_dbt(_build_args(select, exclude), warehouse_dir, raw, fmt, target_path, quiet,
+                      inspection, target="spark")
     return BuildResult(warehouse_dir, time.perf_counter() - started, results)
