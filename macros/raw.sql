@@ -305,25 +305,9 @@
         ) as _load_reason,
         ranked._reject_detail as _load_detail
     from (
-        select
-            checked.*,
-            row_number() over (
-                partition by
-                    {% for key in rules.key -%}{{ as_text(key) }}, {% endfor -%}
-                    case when checked._reject_reason is null and checked._exclude_reason is null then 0 else 1 end
-                order by
-                    {% if rules.active_column -%}
-                    coalesce({{ parse_boolean(rules.active_column) }}, true) desc,
-                    {% endif -%}
-                    {% if rules.synced_column -%}
-                    {{ parse_timestamp(rules.synced_column) }} desc nulls last,
-                    {% endif -%}
-                    {% if rules.modified_column -%}
-                    {{ parse_timestamp(rules.modified_column) }} desc nulls last,
-                    {% endif -%}
-                    {{ row_content_hash(columns) }} desc
-            ) as _version_rank
-        from (
+        with
+
+        checked as (
             select
                 numbered.*,
                 {{ raw_reject_reason(entry, 'reason') }} as _reject_reason,
@@ -335,7 +319,69 @@
                     {{ file_row_number() }} as _source_row_number
                 from ({{ select_raw(system, table) }}) as raw_rows
             ) as numbered
-        ) as checked
+        ),
+
+        usable as (
+            select *
+            from checked
+            where _reject_reason is null and _exclude_reason is null
+        ),
+
+        repeated_keys as (
+            -- the keys more than one usable row holds: only their rows need ordering (most
+            -- keys are held once, and sorting every row by its parsed times and content hash
+            -- cost far more than finding the few that repeat)
+            select
+                {%- for key in rules.key %}
+                {{ as_text(key) }} as _key_{{ loop.index }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            from usable
+            group by {% for key in rules.key %}{{ as_text(key) }}{{ ', ' if not loop.last }}{% endfor %}
+            having count(*) > 1
+        )
+
+        select
+            checked.*,
+            1 as _version_rank
+        from checked
+        where checked._reject_reason is not null or checked._exclude_reason is not null
+
+        union all
+
+        select
+            usable.*,
+            1 as _version_rank
+        from usable
+        where not exists (
+            select 1
+            from repeated_keys
+            where {% for key in rules.key %}repeated_keys._key_{{ loop.index }} = {{ as_text('usable.' ~ key) }}{{ ' and ' if not loop.last }}{% endfor %}
+        )
+
+        union all
+
+        select
+            usable.*,
+            row_number() over (
+                partition by {% for key in rules.key %}{{ as_text('usable.' ~ key) }}{{ ', ' if not loop.last }}{% endfor %}
+                order by
+                    {% if rules.active_column -%}
+                    coalesce({{ parse_boolean('usable.' ~ rules.active_column) }}, true) desc,
+                    {% endif -%}
+                    {% if rules.synced_column -%}
+                    {{ parse_timestamp('usable.' ~ rules.synced_column) }} desc nulls last,
+                    {% endif -%}
+                    {% if rules.modified_column -%}
+                    {{ parse_timestamp('usable.' ~ rules.modified_column) }} desc nulls last,
+                    {% endif -%}
+                    {{ row_content_hash(columns) }} desc
+            ) as _version_rank
+        from usable
+        where exists (
+            select 1
+            from repeated_keys
+            where {% for key in rules.key %}repeated_keys._key_{{ loop.index }} = {{ as_text('usable.' ~ key) }}{{ ' and ' if not loop.last }}{% endfor %}
+        )
     ) as ranked
     {%- endif -%}
 {%- endmacro %}
@@ -414,13 +460,19 @@
     {%- if not values -%}
     {{ text }}
     {%- else -%}
+    {#- a simple case: the normalised text is computed once per row, not once per value -#}
     {%- set normalised = regexp_replace_all("lower(" ~ text ~ ")", "'[^a-z0-9]+'", "''") -%}
     case
         when {{ text }} is null then null
-        {%- for value in values %}
-        when {{ normalised }} = '{{ modules.re.sub('[^a-z0-9]+', '', value | lower) }}' then '{{ value }}'
-        {%- endfor %}
-        else 'unknown'
+        {#- the contract's own spelling, as most rows have it, skips the regex #}
+        when {{ text }} in ({% for value in values %}'{{ value }}'{{ ', ' if not loop.last }}{% endfor %}) then {{ text }}
+        else
+            case {{ normalised }}
+                {%- for value in values %}
+                when '{{ modules.re.sub('[^a-z0-9]+', '', value | lower) }}' then '{{ value }}'
+                {%- endfor %}
+                else 'unknown'
+            end
     end
     {%- endif -%}
 {%- endmacro %}
@@ -496,33 +548,56 @@
 {% macro raw_load_outcomes() -%}
     {%- set tables = raw_tables_with_files() -%}
     {% for system, table, entry in tables -%}
-    select
-        '{{ system }}' as source_system,
-        '{{ table }}' as source_table,
-        'outcome' as measure,
-        _load_outcome as load_outcome,
-        _load_reason as load_reason,
-        count(*) as row_count,
-        {% if entry.rules.synced_column and entry.columns[entry.rules.synced_column] -%}
-        max({{ parse_timestamp(entry.rules.synced_column) }}) as newest_synced_at
-        {%- else -%}
-        cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
-        {%- endif %}
-    from ({{ classified_raw(system, table) }}) as {{ table }}_rows
-    group by _load_outcome, _load_reason
-    {% for column in entry.rules.enums if entry.columns[column] is not none -%}
-    union all
-    select
-        '{{ system }}' as source_system,
-        '{{ table }}' as source_table,
-        'unknown_value' as measure,
-        'loaded' as load_outcome,
-        '{{ column }}' as load_reason,
-        count(*) as row_count,
-        cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
-    from ({{ loaded_raw(system, table) }}) as {{ table }}_{{ column }}_values
-    where {{ raw_enum(system, table, column) }} = 'unknown'
-    {% endfor -%}
+    {%- set enums = [] -%}
+    {%- for column in entry.rules.enums if entry.columns[column] is not none -%}
+        {%- do enums.append(column) -%}
+    {%- endfor -%}
+    select * from (
+        with
+
+        {{ table }}_counts as (
+            -- one pass over the classified file: rows per outcome and, for each enumerated
+            -- column, the loaded rows whose value is not one the contract lists
+            select
+                _load_outcome,
+                _load_reason,
+                count(*) as row_count,
+                {% if entry.rules.synced_column and entry.columns[entry.rules.synced_column] -%}
+                max({{ parse_timestamp(entry.rules.synced_column) }}) as newest_synced_at
+                {%- else -%}
+                cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
+                {%- endif %}
+                {%- for column in enums %},
+                sum(
+                    case when _load_outcome = 'loaded' and {{ raw_enum(system, table, column) }} = 'unknown' then 1 else 0 end
+                ) as unknown_{{ loop.index }}
+                {%- endfor %}
+            from ({{ classified_raw(system, table) }}) as {{ table }}_rows
+            group by _load_outcome, _load_reason
+        )
+
+        select
+            '{{ system }}' as source_system,
+            '{{ table }}' as source_table,
+            'outcome' as measure,
+            _load_outcome as load_outcome,
+            _load_reason as load_reason,
+            row_count,
+            newest_synced_at
+        from {{ table }}_counts
+        {% for column in enums -%}
+        union all
+        select
+            '{{ system }}' as source_system,
+            '{{ table }}' as source_table,
+            'unknown_value' as measure,
+            'loaded' as load_outcome,
+            '{{ column }}' as load_reason,
+            cast(coalesce(sum(unknown_{{ loop.index }}), 0) as bigint) as row_count,
+            cast(null as {{ dbt.type_timestamp() }}) as newest_synced_at
+        from {{ table }}_counts
+        {% endfor -%}
+    ) as {{ system }}_{{ table }}_outcomes
     {{ 'union all' if not loop.last }}
     {% else -%}
     select

@@ -17,31 +17,11 @@
 -- depends_on: {{ ref('int_policy__rules') }}
 with
 
-counted_messages as (
-    select * from {{ ref('int_policy__counted_messages') }}
-),
-
 counted as (
-    -- the rows of the rolling rules, with the columns the windows, the evidence and the output need
-    select
-        rule_id,
-        rule_type,
-        rule_description,
-        severity,
-        scope,
-        window_days,
-        max_messages,
-        message_id,
-        contact_id,
-        account_id,
-        team,
-        category,
-        channel,
-        sent_at,
-        scope_key,
-        sent_at_us,
-        sent_at_key
-    from counted_messages
+    -- what the count and the evidence read, the rows of the rolling rules: the window sorts
+    -- these narrow rows, and the wide ones are read for the violating rows alone (explained)
+    select rule_id, scope_key, message_id, team, sent_at_us, sent_at_key, window_days, max_messages
+    from {{ ref('int_policy__counted_messages') }}
     where rule_type = 'rolling_cap' and window_kind = 'rolling' and scope_key is not null
 ),
 
@@ -65,15 +45,28 @@ evidence as (
 
 explained as (
     select
-        counted.*,
+        counted_messages.rule_id,
+        counted_messages.rule_type,
+        counted_messages.rule_description,
+        counted_messages.severity,
+        counted_messages.scope,
+        counted_messages.window_days,
+        counted_messages.max_messages,
+        counted_messages.message_id,
+        counted_messages.contact_id,
+        counted_messages.account_id,
+        counted_messages.team,
+        counted_messages.category,
+        counted_messages.channel,
+        counted_messages.sent_at,
         evidence.messages_in_window,
         evidence.teams_in_window,
         evidence.message_ids_in_window
-    from counted
+    from {{ ref('int_policy__counted_messages') }} as counted_messages
     inner join evidence
         on
-            counted.rule_id = evidence.rule_id
-            and counted.message_id = evidence.message_id
+            counted_messages.rule_id = evidence.rule_id
+            and counted_messages.message_id = evidence.message_id
 ),
 
 final as (
