@@ -1,20 +1,25 @@
-"""Benchmark: generate, build, the raw-read floor, and the cadence model against a bare query.
+"""Benchmark: generate, build, floor, peak memory, and the cadence model against a bare query.
 
-Prints, per scale: generate time, build time (`dbt build`, models + tests), the time to
-read every raw file once with plain DuckDB (the floor for any build), and the time of the
-rolling-cap model's compiled SQL (int_policy__rolling_caps: every active rolling rule,
-with window lists and reasons) beside a bare DuckDB window count of the same rules (read
-from the built warehouse's int_policy__rules: one RANGE count per rule over
-fct_communications, its categories, channels, scope and window, kept where it exceeds
-the cap; no lists, no reasons), with the ratio; `violations` = the model's rows (the bare
-count must find as many: `bare rows` says when it does not). Not a test: it measures, it
-asserts nothing.
+Prints, per scale: generate time, build time (`dbt build`, models + tests, in a child
+process), the build's peak memory (the child's peak resident set: dbt, DuckDB and the
+inspection), the time to read every raw file once with plain DuckDB (the floor for any
+build), and the time of the rolling-cap model's compiled SQL (int_policy__rolling_caps:
+every active rolling rule, with window lists and reasons) beside a bare DuckDB window count
+of the same rules (read from the built warehouse's int_policy__rules: one RANGE count per
+rule over fct_communications, its categories, channels, scope and window, kept where it
+exceeds the cap; no lists, no reasons), with the ratio; `violations` = the model's rows
+(the bare count must find as many: `bare rows` says when it does not). With --spark, the
+demo scale is also built on Spark (clearinghouse.engines: both engines, every mart
+compared). Not a test: it measures, it asserts nothing.
 
     python benchmarks/bench.py --scales demo small [--keep DIR] [--reuse] [--raw DIR]
+        [--memory-limit 3GB] [--format parquet] [--spark]
 
 --raw builds from exports already on disk (one scale; nothing generated). --reuse (with
 --keep) times only the queries on the warehouse already there, recompiling the model from
 the current project first, so a change to the model can be measured on the same data.
+--memory-limit caps DuckDB's memory for the build (CLEARINGHOUSE_MEMORY_LIMIT; it spills
+to a folder next to the warehouse beyond it).
 """
 
 from __future__ import annotations
@@ -22,16 +27,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import math
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
-from clearinghouse.build import build, run_dbt
+from clearinghouse.build import run_dbt
 from clearinghouse.raw_schema import RAW_TABLES
 from clearinghouse.synth import generate
 
@@ -95,12 +104,41 @@ def _read_raw_once(raw: Path, fmt: str) -> None:
                 connection.execute(f"select count(*) from {reader}").fetchall()
 
 
+CHILD_BUILD = """
+import json, resource, sys, time
+from pathlib import Path
+from clearinghouse.build import build
+db, raw, fmt, target = sys.argv[1:5]
+started = time.perf_counter()
+build(db_path=Path(db), raw=Path(raw), fmt=fmt, target_path=Path(target), quiet=True)
+seconds = time.perf_counter() - started
+peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
+"""
+
+
+def _build_in_child(db: Path, raw: Path, fmt: str, target: Path,
+                    memory_limit: str | None) -> tuple[float, float]:
+    """Build in a fresh process; return (seconds, peak resident memory in GiB)."""
+    environment = dict(os.environ)
+    if memory_limit:
+        environment["CLEARINGHOUSE_MEMORY_LIMIT"] = memory_limit
+    finished = subprocess.run(
+        [sys.executable, "-c", CHILD_BUILD, str(db), str(raw), fmt, str(target)],
+        capture_output=True, text=True, env=environment)
+    if finished.returncode != 0:
+        raise RuntimeError(
+            f"the build failed:\n{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}")
+    figures = json.loads(finished.stdout.strip().splitlines()[-1])
+    return figures["seconds"], figures["peak_kib"] / 1024 ** 2
+
+
 def bench_scale(scale: str, root: Path, fmt: str, seed: int, reuse: bool = False,
-                raw: Path | None = None) -> dict[str, float]:
+                raw: Path | None = None, memory_limit: str | None = None) -> dict[str, float]:
     db, target = root / "warehouse.duckdb", root / "target"
     truth = root / "truth"
     raw = raw or root / "raw"
-    figures = {"generate_s": float("nan"), "build_s": float("nan")}
+    figures = {"generate_s": float("nan"), "build_s": float("nan"), "peak_gib": float("nan")}
     if reuse and db.is_file():
         # the current project's model SQL, compiled against the warehouse already built
         with contextlib.redirect_stdout(io.StringIO()):  # dbt compile prints the SQL
@@ -110,8 +148,8 @@ def bench_scale(scale: str, root: Path, fmt: str, seed: int, reuse: bool = False
         if raw == root / "raw":
             figures["generate_s"] = _timed(
                 lambda: generate(raw, truth, scale, seed, fmt, progress=False))
-        figures["build_s"] = _timed(
-            lambda: build(db_path=db, raw=raw, fmt=fmt, target_path=target, quiet=True))
+        figures["build_s"], figures["peak_gib"] = _build_in_child(db, raw, fmt, target,
+                                                                  memory_limit)
     figures["raw_read_floor_s"] = _timed(lambda: _read_raw_once(raw, fmt), repeat=2)
     cadence_sql = re.sub(r'"[^"]+"\."main"\.', "main.", (target / COMPILED).read_text())
     with duckdb.connect(str(db), read_only=True) as connection:
@@ -137,6 +175,20 @@ def _seconds(value: float, width: int, digits: int) -> str:
     return f"{text:>{width + 1}}"
 
 
+def bench_spark(raw: Path, root: Path) -> str:
+    """Build one raw folder on DuckDB and on Spark (clearinghouse.engines, unit tests left
+    out of both) and compare every mart; return the printed line."""
+    from clearinghouse.engines import build_both, compare_marts
+
+    seconds = build_both(raw, root / "engines")
+    comparison = compare_marts(root / "engines" / "duckdb.duckdb", root / "engines" / "spark")
+    verdict = ("every mart equal" if comparison.equal
+               else f"{len(comparison.differences)} marts differ")
+    return (f"  spark vs duckdb: duckdb {seconds['duckdb']:.1f}s, spark {seconds['spark']:.1f}s "
+            f"({seconds['spark'] / seconds['duckdb']:.1f}x); {len(comparison.compared)} marts "
+            f"compared, {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", default=["demo", "small"],
@@ -149,26 +201,34 @@ def main() -> None:
                         "(the model recompiled from the current project)")
     parser.add_argument("--raw", type=Path,
                         help="build from these raw exports instead of generating (one scale)")
+    parser.add_argument("--memory-limit",
+                        help="DuckDB's memory limit for the build, e.g. 3GB (default 80%% of RAM)")
+    parser.add_argument("--spark", action="store_true",
+                        help="at demo scale, also build on Spark and compare (needs the spark "
+                        "extra and Java 17)")
     args = parser.parse_args()
     if args.raw and len(args.scales) != 1:
         parser.error("--raw holds one scale's exports: give exactly one --scales")
 
-    print(f"{'scale':<8}{'messages':>11}{'generate':>10}{'build':>9}{'raw floor':>11}"
-          f"{'build/floor':>13}{'cadence':>10}{'bare win':>10}{'cad/bare':>10}"
-          f"{'violations':>12}", flush=True)
+    print(f"{'scale':<8}{'messages':>11}{'generate':>10}{'build':>9}{'peak mem':>10}"
+          f"{'raw floor':>11}{'build/floor':>13}{'cadence':>10}{'bare win':>10}"
+          f"{'cad/bare':>10}{'violations':>12}", flush=True)
     for scale in args.scales:
         root = Path(args.keep) / scale if args.keep else Path(tempfile.mkdtemp(prefix="bench-"))
         root.mkdir(parents=True, exist_ok=True)
         try:
             f = bench_scale(scale, root, args.format, args.seed, args.reuse and bool(args.keep),
-                            args.raw)
+                            args.raw, args.memory_limit)
+            spark = (bench_spark(args.raw or root / "raw", root)
+                     if args.spark and scale == "demo" else None)
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
         ratio = f["build_s"] / f["raw_read_floor_s"]
+        peak = "-" if math.isnan(f["peak_gib"]) else f"{f['peak_gib']:.2f} GiB"
         print(
             f"{scale:<8}{f['messages']:>11,}{_seconds(f['generate_s'], 9, 1)}"
-            f"{_seconds(f['build_s'], 8, 1)}{f['raw_read_floor_s']:>10.2f}s"
+            f"{_seconds(f['build_s'], 8, 1)}{peak:>10}{f['raw_read_floor_s']:>10.2f}s"
             f"{'-' if math.isnan(ratio) else f'{ratio:.1f}x':>13}"
             f"{f['cadence_model_s']:>9.2f}s{f['bare_window_s']:>9.2f}s"
             f"{f['cadence_model_s'] / f['bare_window_s']:>9.1f}x{f['violations']:>12,}",
@@ -177,6 +237,10 @@ def main() -> None:
         if f["bare_rows"] != f["violations"]:
             print(f"  bare rows {f['bare_rows']:,} != violations {f['violations']:,}: the bare "
                   "count does not count the same rules", flush=True)
+        if spark:
+            print(spark, flush=True)
+    print("incremental vs full: not measured; `build --incremental` is not in this version "
+          "(docs/scaling-out.md)", flush=True)
 
 
 if __name__ == "__main__":

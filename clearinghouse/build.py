@@ -244,11 +244,17 @@ def _post_build_gate(fresh: Path, served: Path, gate: Gate) -> None:
                         + "\n".join(f"  - {problem}" for problem in problems))
 
 
-def _build_args(select: str | None, exclude: str | None) -> list[str]:
+UNIT_TESTS = "test_type:unit"
+
+
+def _build_args(select: str | None, exclude: str | None, unit_tests: bool = False) -> list[str]:
     """`dbt build` with an optional selection (a partial build runs only the tests whose
-    parents are all selected) and exclusion."""
+    parents are all selected) and exclusion. The dbt unit tests run only when asked: they
+    read fixtures, not the exports, so they check the project, not the data (dbt's advice:
+    run them in development and CI, not in every production build); `make test` runs them."""
     args = ["build"] + (["--select", select, "--indirect-selection", "cautious"] if select else [])
-    return args + (["--exclude", exclude] if exclude else [])
+    excluded = " ".join(part for part in (exclude, None if unit_tests else UNIT_TESTS) if part)
+    return args + (["--exclude", excluded] if excluded else [])
 
 
 def build(
@@ -261,16 +267,20 @@ def build(
     gate: Gate | None = None,
     exclude: str | None = None,
     target: str = "dev",
+    unit_tests: bool = False,
 ) -> BuildResult:
     """Inspect the raw exports, `dbt build` into a fresh file, pass the build gate, and
     atomically swap the file over db_path. Any failure leaves db_path as it was.
     exclude: a dbt selection left out (e.g. "test_type:unit": the unit tests do not read
     the exports, so a build of many variants of the same project runs them once).
-    target: a profiles.yml target; `spark` builds with Spark instead (build_spark)."""
+    unit_tests: also run the dbt unit tests (off by default: they check the project, not
+    the exports). target: a profiles.yml target; `spark` builds with Spark instead
+    (build_spark)."""
     if target not in TARGETS:
         raise BuildError(f"unknown target {target!r}: one of {', '.join(TARGETS)}")
     if target == "spark":
-        return build_spark(db_path, raw, fmt, select, target_path, quiet, gate, exclude)
+        return build_spark(db_path, raw, fmt, select, target_path, quiet, gate, exclude,
+                           unit_tests)
     gate = gate or Gate()
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
@@ -282,8 +292,8 @@ def build(
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
     try:
-        results = run_dbt(_build_args(select, exclude), fresh, raw, fmt, target_path, quiet,
-                          inspection)
+        results = run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt, target_path,
+                          quiet, inspection)
         _checkpoint(fresh)
         if not select:
             _post_build_gate(fresh, db_path, gate)
@@ -315,6 +325,7 @@ def build_spark(
     quiet: bool = False,
     gate: Gate | None = None,
     exclude: str | None = None,
+    unit_tests: bool = False,
 ) -> BuildResult:
     """`dbt build --target spark`: the same models, tests and raw contract on Spark (PySpark
     local mode in this process, profiles.yml). Tables are written as Parquet under
@@ -337,6 +348,6 @@ def build_spark(
         shutil.rmtree(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results = run_dbt(_build_args(select, exclude), warehouse_dir, raw, fmt, target_path, quiet,
-                      inspection, target="spark")
+    results = run_dbt(_build_args(select, exclude, unit_tests), warehouse_dir, raw, fmt,
+                      target_path, quiet, inspection, target="spark")
     return BuildResult(warehouse_dir, time.perf_counter() - started, results)

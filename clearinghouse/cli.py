@@ -52,7 +52,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             os.environ[variable] = str(value)
     try:
         result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select,
-                       gate=gate, target=args.target)
+                       gate=gate, target=args.target, unit_tests=args.unit_tests)
     except BuildError as error:
         print(f"build failed, {warehouse_path() if not args.db else args.db} unchanged:\n{error}",
               file=sys.stderr)
@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
                        "$CLEARINGHOUSE_THREADS, else the machine's cores)")
     build.add_argument("--temp-directory", help="where DuckDB spills (default "
                        "$CLEARINGHOUSE_TEMP_DIRECTORY, else <warehouse file>.tmp)")
+    build.add_argument("--unit-tests", action="store_true",
+                       help="also run the dbt unit tests (they read fixtures, not the exports: "
+                       "`make test` runs them)")
     build.set_defaults(func=_cmd_build)
 
     inspect = commands.add_parser(

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
-# The dbt unit tests read fixtures, not the exports: the demo warehouse's build runs them,
-# every other build of the session leaves them out (build(exclude=UNIT_TESTS)).
+# The dbt unit tests read fixtures, not the exports: the demo warehouse's build runs them
+# (build(unit_tests=True)); every other build leaves them out, as `clearinghouse build` does.
 UNIT_TESTS = "test_type:unit"
 
 # name -> how it is generated and built
@@ -55,7 +55,7 @@ def make(root: Path, scale: str, seed: int, profile: str = "full", fmt: str = "c
     generate(out=warehouse.raw, truth=warehouse.truth, scale=scale, seed=seed, fmt=fmt,
              profile=profile, progress=False)
     build(db_path=warehouse.db, raw=warehouse.raw, fmt=fmt, target_path=root / "target",
-          quiet=True, exclude=None if unit_tests else UNIT_TESTS)
+          quiet=True, unit_tests=unit_tests)
     return warehouse
 
 

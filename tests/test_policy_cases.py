@@ -1,7 +1,8 @@
 """The shared policy edge cases (tests/policy_cases.yml) through the Python evaluator, the
 registry of rule types covered by them, and the generated dbt unit tests up to date.
 The same cases run in SQL as the generated dbt unit tests (`dbt test --select
-test_type:unit`, and every `clearinghouse build`)."""
+test_type:unit`, `clearinghouse build --unit-tests`, and the demo warehouse's build in
+`make test`)."""
 
 from __future__ import annotations
 
