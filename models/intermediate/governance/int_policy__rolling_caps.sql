@@ -20,7 +20,15 @@ with
 counted as (
     -- what the count and the evidence read, the rows of the rolling rules: the window sorts
     -- these narrow rows, and the wide ones are read for the violating rows alone (explained)
-    select rule_id, scope_key, message_id, team, sent_at_us, sent_at_key, window_days, max_messages
+    select
+        rule_id,
+        scope_key,
+        message_id,
+        team,
+        sent_at_us,
+        sent_at_key,
+        window_days,
+        max_messages
     from {{ ref('int_policy__counted_messages') }}
     where rule_type = 'rolling_cap' and window_kind = 'rolling' and scope_key is not null
 ),
