@@ -271,10 +271,9 @@ def build(
 ) -> BuildResult:
     """Inspect the raw exports, `dbt build` into a fresh file, pass the build gate, and
     atomically swap the file over db_path. Any failure leaves db_path as it was.
-    exclude: a dbt selection left out (e.g. "test_type:unit": the unit tests do not read
-    the exports, so a build of many variants of the same project runs them once).
-    unit_tests: also run the dbt unit tests (off by default: they check the project, not
-    the exports). target: a profiles.yml target; `spark` builds with Spark instead
+    exclude: a dbt selection left out (e.g. "test_type:data" for a build without the data
+    tests). unit_tests: also run the dbt unit tests (off by default: they check the project,
+    not the exports). target: a profiles.yml target; `spark` builds with Spark instead
     (build_spark)."""
     if target not in TARGETS:
         raise BuildError(f"unknown target {target!r}: one of {', '.join(TARGETS)}")

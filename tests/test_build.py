@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from variant_builds import UNIT_TESTS
 
 from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build, run_dbt
@@ -212,3 +214,21 @@ def test_engine_resources_come_from_the_environment(demo_warehouse, tmp_path, mo
     monkeypatch.setenv("CLEARINGHOUSE_TEMP_DIRECTORY", str(tmp_path / "spill"))
     assert settings(db) == ("953.6 MiB", 1, str(tmp_path / "spill"))  # 1 GB = 10^9 bytes
 
+
+def test_unit_tests_run_only_when_asked(demo_warehouse, small_warehouse):
+    """`clearinghouse build` leaves the dbt unit tests out (they read fixtures, not the
+    exports); the demo build of `make test` asks for them (unit_tests=True) and runs every
+    one the project declares, and each passes."""
+    root = Path(__file__).resolve().parent.parent
+    declared = sum(len(yaml.safe_load(path.read_text()).get("unit_tests") or [])
+                   for path in (root / "models").rglob("*.yml"))
+
+    def unit_tests_run(warehouse) -> dict[str, str]:
+        results = json.loads((warehouse.db.parent / "target" / "run_results.json").read_text())
+        return {result["unique_id"]: result["status"] for result in results["results"]
+                if result["unique_id"].startswith("unit_test.")}
+
+    ran = unit_tests_run(demo_warehouse)
+    assert declared > 40 and len(ran) == declared
+    assert set(ran.values()) == {"pass"}
+    assert unit_tests_run(small_warehouse) == {}
