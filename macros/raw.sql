@@ -276,6 +276,7 @@
   the row's content, so the same rows in any file order give the same result. Rejected and
   excluded rows never supersede a usable one. The rules come from the contract
   (Table.load_rules in clearinghouse/contract.py) through the inspection's raw_layout.
+  Each table's base model (raw_base) runs this once per build; everything else reads that.
 -#}
 {% macro classified_raw(system, table) -%}
     {%- set entry = raw_layout_entry(system, table) -%}
@@ -290,8 +291,15 @@
     {%- else -%}
     {%- set rules = entry.rules -%}
     {%- set columns = entry.columns.keys() | list -%}
+    {#- a usable row's key equals a repeated key (the exists / not exists branches below) -#}
+    {%- set holds_repeated_key -%}
+        {%- for key in rules.key %}repeated_keys._key_{{ loop.index }} = {{ as_text('usable.' ~ key) }}{{ ' and ' if not loop.last }}{% endfor -%}
+    {%- endset -%}
     select
-        ranked.*,
+        {%- for column in columns %}
+        ranked.{{ raw_identifier(column) }},
+        {%- endfor %}
+        ranked._source_row_number,
         case
             when ranked._reject_reason is not null then 'rejected'
             when ranked._exclude_reason is not null then 'excluded'
@@ -355,7 +363,7 @@
         where not exists (
             select 1
             from repeated_keys
-            where {% for key in rules.key %}repeated_keys._key_{{ loop.index }} = {{ as_text('usable.' ~ key) }}{{ ' and ' if not loop.last }}{% endfor %}
+            where {{ holds_repeated_key }}
         )
 
         union all
@@ -380,16 +388,27 @@
         where exists (
             select 1
             from repeated_keys
-            where {% for key in rules.key %}repeated_keys._key_{{ loop.index }} = {{ as_text('usable.' ~ key) }}{{ ' and ' if not loop.last }}{% endfor %}
+            where {{ holds_repeated_key }}
         )
     ) as ranked
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- The rows of a raw table that load (see classified_raw). -#}
+{#-
+  The base model of a raw table: base_<system>__<table> (models/staging/<system>/base/,
+  written from the contract by `python -m clearinghouse.base_models`) holds every row of the
+  file with its load outcome (classified_raw), so each raw file is read, checked and ranked
+  once per build, however many staging models and row-accounting tables read it.
+-#}
+{% macro raw_base(system, table) -%}
+    {{ return(ref('base_' ~ system ~ '__' ~ table)) }}
+{%- endmacro %}
+
+
+{#- The rows of a raw table that load (see classified_raw), from its base model. -#}
 {% macro loaded_raw(system, table) -%}
-    select * from ({{ classified_raw(system, table) }}) as classified
+    select * from {{ raw_base(system, table) }}
     where _load_outcome = 'loaded'
 {%- endmacro %}
 
@@ -572,7 +591,7 @@
                     case when _load_outcome = 'loaded' and {{ raw_enum(system, table, column) }} = 'unknown' then 1 else 0 end
                 ) as unknown_{{ loop.index }}
                 {%- endfor %}
-            from ({{ classified_raw(system, table) }}) as {{ table }}_rows
+            from {{ raw_base(system, table) }}
             group by _load_outcome, _load_reason
         )
 
@@ -627,7 +646,7 @@
         _load_reason as load_reason,
         _load_detail as load_detail,
         {{ raw_row_json(entry.columns.keys() | list) }} as source_row
-    from ({{ classified_raw(system, table) }}) as {{ table }}_rows
+    from {{ raw_base(system, table) }}
     where _load_outcome in ('rejected', 'excluded')
     {{ 'union all' if not loop.last }}
     {% else -%}

@@ -18,10 +18,6 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
-# The dbt unit tests read fixtures, not the exports: the demo warehouse's build runs them
-# (build(unit_tests=True)); every other build leaves them out, as `clearinghouse build` does.
-UNIT_TESTS = "test_type:unit"
-
 # name -> how it is generated and built
 WAREHOUSES = {
     "demo": {"scale": "demo", "seed": 7, "unit_tests": True},

@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from variant_builds import UNIT_TESTS
 
 from clearinghouse.build import BuildError, Gate, GateError, _post_build_gate, build, run_dbt
 from clearinghouse.synth import generate
@@ -70,8 +69,7 @@ def test_build_survives_drift_and_swaps_atomically(demo_warehouse, tmp_path):
     reader = duckdb.connect(str(served), read_only=True)  # the dashboard, mid-read
     before = reader.execute("select count(*) from dim_contacts").fetchone()[0]
 
-    build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True,
-          exclude=UNIT_TESTS)
+    build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
 
     # the open reader still sees the file it opened
     assert reader.execute("select count(*) from dim_contacts").fetchone()[0] == before
@@ -121,7 +119,7 @@ def test_parquet_exports_build_the_same_warehouse(demo_warehouse, tmp_path):
              progress=False)
     db = tmp_path / "parquet.duckdb"
     build(db_path=db, raw=raw, fmt="parquet", target_path=tmp_path / "target", quiet=True,
-          gate=Gate(quality=False), exclude=UNIT_TESTS)  # Parquet quality: test_quality
+          gate=Gate(quality=False))  # Parquet quality: test_quality
     tables = ["dim_accounts", "dim_contacts", "fct_communications", "fct_cadence_violations"]
     with duckdb.connect(str(db), read_only=True) as connection:
         parquet_counts = [connection.execute(f"select count(*) from {t}").fetchone()[0]
@@ -185,7 +183,7 @@ def test_gate_keeps_the_served_file_when_a_build_shrinks(demo_warehouse, tmp_pat
     before = served.read_bytes()
     with pytest.raises(GateError) as raised:
         build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True,
-              gate=Gate(quality=False), exclude=UNIT_TESTS)
+              gate=Gate(quality=False))
     for mart in ("dim_accounts", "dim_contacts", "fct_communications"):
         assert f"{mart}: " in str(raised.value)
     assert served.read_bytes() == before

@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import timedelta
 
 import duckdb
-from variant_builds import UNIT_TESTS
 
 from clearinghouse.build import Gate, build
 from clearinghouse.parsing import parse_timestamp
@@ -48,7 +47,7 @@ def test_calendar_totals(demo_warehouse, tmp_path, monkeypatch):
     db = tmp_path / "calendar.duckdb"
     # the calendar and what it is built from (fct_communications, stg_planned__sends)
     build(db_path=db, raw=demo_warehouse.raw, target_path=tmp_path / "target", quiet=True,
-          select="+rpt_communications_calendar", exclude=UNIT_TESTS, gate=Gate(quality=False))
+          select="+rpt_communications_calendar", gate=Gate(quality=False))
 
     expected_planned = Counter(
         (parse_timestamp(row["planned_at"]).date(), row["team"].lower())

@@ -34,7 +34,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from variant_builds import UNIT_TESTS
 
 from clearinghouse import corpus
 from clearinghouse.build import BuildError, Gate, GateError, build
@@ -76,7 +75,7 @@ def _selected_build(raw: Path, root: Path, models: list[str], **gate) -> Path:
     select = " ".join(f"+{model}" for model in sorted({*BASE_MODELS, *models}))
     with _cautious():
         build(db_path=db, raw=raw, target_path=root / "target", quiet=True, select=select,
-              gate=Gate(quality=False, **gate), exclude=UNIT_TESTS)
+              gate=Gate(quality=False, **gate))
     return db
 
 
@@ -216,8 +215,7 @@ def _check_error(raw: Path, expected: corpus.Expected, served: tuple[Path, str],
     target = tmp_path / "target"
     gate = Gate(quality=False) if expected.full_build else Gate()
     with pytest.raises(BuildError) as raised:
-        build(db_path=path, raw=raw, target_path=target, quiet=True, gate=gate,
-              exclude=UNIT_TESTS)
+        build(db_path=path, raw=raw, target_path=target, quiet=True, gate=gate)
     assert type(raised.value) is {"BuildError": BuildError, "GateError": GateError}[
         expected.error], str(raised.value)
     # "Line: 12" and "line 12" alike
@@ -314,7 +312,7 @@ def test_case(name, cases, served, tmp_path):
     elif expected.same_marts:
         db = tmp_path / "warehouse.duckdb"
         build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True,
-              gate=Gate(quality=False), exclude=UNIT_TESTS)
+              gate=Gate(quality=False))
         _check_loads(db, expected, cases, set(cases.changed[name]))
         _check_marts_equal(db, cases.baseline)
     else:

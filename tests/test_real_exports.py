@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from variant_builds import UNIT_TESTS, build_many
+from variant_builds import build_many
 
 from clearinghouse.build import BuildError, Gate, GateError, build
 from clearinghouse.cli import main
@@ -171,7 +171,7 @@ def test_tiny_and_empty_exports_build(demo_warehouse, tmp_path, rows):
             build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True)
         assert not db.exists()
     build(db_path=db, raw=raw, target_path=tmp_path / "target", quiet=True,
-          gate=Gate(accept_shrink=True), exclude=UNIT_TESTS)
+          gate=Gate(accept_shrink=True))
     assert len(_marts(db)) >= 20
     contacts = _query(db, "select count(*) from dim_contacts")[0][0]
     assert (contacts > 0) == (rows > 0)

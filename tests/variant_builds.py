@@ -8,8 +8,6 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from shared_warehouses import UNIT_TESTS  # the test modules import it from here too
-
 
 def build_one(root: str, generate_args: dict) -> str:
     """Generate the demo company (seed 7) with generate_args into root/raw and build it
@@ -24,8 +22,7 @@ def build_one(root: str, generate_args: dict) -> str:
     gate = Gate(**generate_args.pop("gate", {}))
     generate(out=raw, truth=base / "truth", scale="demo", seed=7, progress=False,
              **generate_args)
-    build(db_path=db, raw=raw, target_path=base / "target", quiet=True, exclude=UNIT_TESTS,
-          gate=gate)
+    build(db_path=db, raw=raw, target_path=base / "target", quiet=True, gate=gate)
     return str(db)
 
 

@@ -1,7 +1,8 @@
 {#-
   Row accounting of every raw file of this build: per table, the rows of each load outcome
-  and reason (classified_raw in macros/raw.sql), and per enumerated column the loaded rows
-  whose value was not one the contract lists (loaded as 'unknown').
+  and reason (from the table's base model: classified_raw in macros/raw.sql), and per
+  enumerated column the loaded rows whose value was not one the contract lists (loaded as
+  'unknown').
 -#}
 with
 

@@ -1,0 +1,4 @@
+{#- base_stripe__invoice: every row of the raw stripe.invoice file with its load
+    outcome (classified_raw in macros/raw.sql).
+    Written from the raw contract by `python -m clearinghouse.base_models`: do not edit. -#}
+{{ classified_raw('stripe', 'invoice') }}

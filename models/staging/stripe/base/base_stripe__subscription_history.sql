@@ -1,0 +1,4 @@
+{#- base_stripe__subscription_history: every row of the raw stripe.subscription_history file with its load
+    outcome (classified_raw in macros/raw.sql).
+    Written from the raw contract by `python -m clearinghouse.base_models`: do not edit. -#}
+{{ classified_raw('stripe', 'subscription_history') }}

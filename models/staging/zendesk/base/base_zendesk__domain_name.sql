@@ -1,0 +1,4 @@
+{#- base_zendesk__domain_name: every row of the raw zendesk.domain_name file with its load
+    outcome (classified_raw in macros/raw.sql).
+    Written from the raw contract by `python -m clearinghouse.base_models`: do not edit. -#}
+{{ classified_raw('zendesk', 'domain_name') }}
