@@ -17,6 +17,21 @@
 {%- endmacro %}
 
 
+{#- The last non-null value of an expression in a window frame (written before `over`):
+    DuckDB puts IGNORE NULLS inside the call, Spark after it. -#}
+{% macro last_value_ignoring_nulls(expression) -%}
+    {{ return(adapter.dispatch('last_value_ignoring_nulls', 'clearinghouse')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__last_value_ignoring_nulls(expression) -%}
+    last_value({{ expression }} ignore nulls)
+{%- endmacro %}
+
+{% macro spark__last_value_ignoring_nulls(expression) -%}
+    last_value({{ expression }}) ignore nulls
+{%- endmacro %}
+
+
 {#- Comma-separated, sorted, distinct values of a group (aggregate). -#}
 {% macro agg_distinct_list(column) -%}
     {{ return(adapter.dispatch('agg_distinct_list', 'clearinghouse')(column)) }}

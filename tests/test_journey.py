@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from conftest import SMALL_LAYOUTS
 
@@ -178,3 +180,21 @@ def test_every_day_carries_a_seeded_rule(demo_warehouse):
            where rules.rule_id is null or rules.stage <> daily.journey_stage"""
     )[0][0]
     assert unmatched == 0
+
+
+def test_daily_billing_looks_back_30_calendar_days(demo_warehouse):
+    """int_journey__daily_billing, checked by date: mrr_30_days_earlier is the mrr of the
+    same account on the calendar day 30 days before (null when its history starts later),
+    and a day the account is not a customer has mrr 0."""
+    rows = demo_warehouse.query(
+        "select account_id, state_date, is_customer, mrr, mrr_30_days_earlier "
+        "from int_journey__daily_billing order by account_id, state_date")
+    mrr = {(account, day): value for account, day, _, value, _ in rows}
+    compared = 0
+    for account, day, is_customer, value, earlier in rows:
+        expected = mrr.get((account, day - timedelta(days=30)))
+        assert earlier == expected, (account, day, earlier, expected)
+        compared += expected is not None
+        if not is_customer:
+            assert value == 0, (account, day, value)
+    assert compared > len(rows) // 2  # most days have a day 30 days before

@@ -249,6 +249,7 @@ running as (
     select
         account_id,
         state_date,
+        day_number,
         sum(live_subscriptions) over account_history as live_subscription_count,
         round(sum(invoiced_mrr) over account_history, 2) as invoiced_mrr,
         sum(past_due_invoices) over account_history as past_due_invoice_count
@@ -258,22 +259,14 @@ running as (
     )
 ),
 
-invoiced_groups as (
-    select
-        *,
-        count(case when invoiced_mrr > 0 then 1 end) over (
-            partition by account_id order by state_date rows between unbounded preceding and current row
-        ) as invoiced_group
-    from running
-),
-
+-- the last invoiced MRR on or before each day (one more pass in the same order)
 carried as (
     select
         *,
-        max(case when invoiced_mrr > 0 then invoiced_mrr end) over (
-            partition by account_id, invoiced_group
+        {{ last_value_ignoring_nulls('case when invoiced_mrr > 0 then invoiced_mrr end') }} over (
+            partition by account_id order by state_date rows between unbounded preceding and current row
         ) as last_invoiced_mrr
-    from invoiced_groups
+    from running
 ),
 
 upcoming_renewals as (
@@ -295,6 +288,7 @@ with_mrr as (
     select
         carried.account_id,
         carried.state_date,
+        carried.day_number,
         carried.live_subscription_count > 0 as is_customer,
         first_subscriptions.first_subscription_date,
         coalesce(first_subscriptions.first_subscription_date <= carried.state_date, false)
@@ -329,11 +323,24 @@ with_mrr as (
         on carried.account_id = upcoming_renewals.account_id and carried.state_date = upcoming_renewals.state_date
 ),
 
+-- the spine is dense, so the day 30 days earlier is day_number - 30 (an equi-join, not a
+-- third sort of every account-day)
 final as (
     select
-        *,
-        lag(mrr, 30) over (partition by account_id order by state_date) as mrr_30_days_earlier
+        with_mrr.account_id,
+        with_mrr.state_date,
+        with_mrr.is_customer,
+        with_mrr.first_subscription_date,
+        with_mrr.has_been_customer,
+        with_mrr.days_since_first_subscription,
+        with_mrr.mrr,
+        with_mrr.has_past_due_invoice,
+        with_mrr.past_due_invoice_count,
+        with_mrr.days_to_renewal,
+        earlier.mrr as mrr_30_days_earlier
     from with_mrr
+    left join with_mrr as earlier
+        on with_mrr.account_id = earlier.account_id and earlier.day_number = with_mrr.day_number - 30
 )
 
 select * from final
