@@ -55,12 +55,6 @@ def render(project_root: Path = PROJECT_ROOT) -> dict[Path, str]:
                 f"      - unique_combination:\n"
                 f"          arguments:\n"
                 f"            columns: ['_source_row_number']\n"
-                f"    columns:\n"
-                f"      - name: _load_outcome\n"
-                f"        data_tests:\n"
-                f"          - accepted_values:\n"
-                f"              arguments:\n"
-                f"                values: ['loaded', 'superseded', 'excluded', 'rejected']\n"
             )
         files[folder / f"_{system.name}__base_models.yml"] = (
             f"version: 2\n\n# {GENERATED[0].upper()}{GENERATED[1:]}.\nmodels:\n"
