@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,23 +189,35 @@ class GateError(BuildError):
     than the gate allows. The message says what changed and how to accept it."""
 
 
-def _quality_in_child(raw: Path, fmt: str):
+def _quality_in_child(raw: Path, fmt: str, meanwhile: Callable[[], object] | None = None):
     """The raw-export quality checks (clearinghouse.quality.check_raw), in a child process:
     Great Expectations validates pandas frames (a process running the checks alone peaks at
     2.9 GiB at medium scale), and memory a process has freed is not always returned to the
-    system, so in the build's process it would add to dbt's peak."""
+    system, so in the build's process it would add to dbt's peak. `meanwhile` runs in this
+    process while the checks do; what it raises is raised after the checks' report is in
+    (returned with it), so a caller can put the report's errors first."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from clearinghouse.quality import check_raw
 
     context = multiprocessing.get_context("spawn")
+    failure: BaseException | None = None
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(check_raw, raw, fmt=fmt).result()
+        checked = pool.submit(check_raw, raw, fmt=fmt)
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception as error:  # noqa: BLE001 - re-raised by the caller
+                failure = error
+        return checked.result(), failure
 
 
-def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate) -> None:
-    """Before dbt: empty core exports, then the raw-export quality checks."""
+def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
+                    meanwhile: Callable[[], object] | None = None) -> None:
+    """Before dbt builds anything: empty core exports, then the raw-export quality checks.
+    `meanwhile` (e.g. dbt's parse of the project) runs while the checks do; if it fails,
+    its error is raised after the gate's own."""
     problems = []
     if not gate.accept_shrink:
         contract = load_contract()
@@ -213,13 +226,18 @@ def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate) -> 
             if table.core and report.found and not report.error and report.rows == 0:
                 problems.append(f"{report.path} has no rows (header only): an empty core export "
                                 "is never served (accept with --accept-shrink)")
+    failure = None
     if gate.quality:
-        report = _quality_in_child(raw, fmt)
+        report, failure = _quality_in_child(raw, fmt, meanwhile)
         problems += [f"quality: {key}: {check.message} (`clearinghouse quality` for the report; "
                      "--skip-quality to build anyway)" for key, check in report.errors]
+    elif meanwhile is not None:
+        meanwhile()
     if problems:
         raise GateError("the raw exports did not pass the build gate, nothing was built:\n"
                         + "\n".join(f"  - {problem}" for problem in problems))
+    if failure is not None:
+        raise failure
 
 
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int | None:
@@ -297,13 +315,16 @@ def build(
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
     inspection = check_raw_folder(raw, fmt)
-    _pre_build_gate(inspection, raw, fmt, gate)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fresh = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
     try:
+        # dbt parses the project while the quality checks run (nothing is built before they
+        # pass); the build then reuses that parse: same vars, profile and target path
+        _pre_build_gate(inspection, raw, fmt, gate, meanwhile=lambda: run_dbt(
+            ["parse"], fresh, raw, fmt, target_path, quiet, inspection))
         results = run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt, target_path,
                           quiet, inspection)
         _checkpoint(fresh)
