@@ -231,7 +231,7 @@ def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
         report, failure = _quality_in_child(raw, fmt, meanwhile)
         problems += [f"quality: {key}: {check.message} (`clearinghouse quality` for the report; "
                      "--skip-quality to build anyway)" for key, check in report.errors]
-    elif meanwhile is not None:
+    elif meanwhile is not None and not problems:
         meanwhile()
     if problems:
         raise GateError("the raw exports did not pass the build gate, nothing was built:\n"
