@@ -121,8 +121,9 @@
 {%- endmacro %}
 
 {#- One raw file as a cached temporary view: parsed once per build (DESIGN.md, "Large
-    sources are parsed once per build"), not by every model and test that reads it;
-    MEMORY_AND_DISK spills what does not fit in memory. -#}
+    sources are parsed once per build"). Only the file's base model reads it, but its
+    classification (classified_raw) refers to the rows three times, which Spark may each
+    evaluate; MEMORY_AND_DISK spills what does not fit in memory. -#}
 {% macro spark_register_file(view_name, path, format, encoding) -%}
     {%- do run_query(spark_file_view(view_name ~ '__file', path, format, encoding)) -%}
     {%- do run_query("uncache table if exists " ~ view_name) -%}
