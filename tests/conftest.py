@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -49,6 +50,18 @@ def pytest_collection_modifyitems(items):
         return HEAVY_FIRST.index(module) if module in HEAVY_FIRST else len(HEAVY_FIRST)
 
     items.sort(key=rank)  # stable: the order within a module is kept
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory, request) -> Path:
+    """A folder for one module's fixtures, removed when the module's tests are done.
+
+    The run's temp folder must stay small: a whole run once filled a CI machine's disk (each
+    demo build leaves a warehouse and a dbt target of about 100 MB). Test functions' tmp_path
+    folders go when the test passes (tmp_path_retention_policy in pyproject.toml)."""
+    path = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _warehouse(tmp_path_factory, worker_id: str, name: str) -> Warehouse:

@@ -96,10 +96,10 @@ def _cells(path: Path) -> list[list[str]]:
 # -- the contacts and the split -------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def exported(state, tmp_path_factory):
+def exported(state, module_tmp):
     """The largest segment, exported with the warehouse's policy, default send date."""
     segment_id = state.segments[-1]
-    out = tmp_path_factory.mktemp("export")
+    out = module_tmp / "export"
     result = export_segment(segment_id, out, state.db, campaign_id="701XYZ")
     return segment_id, out, result
 

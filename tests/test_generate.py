@@ -20,8 +20,8 @@ from clearinghouse.synth.profiles import pascal
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    base = tmp_path_factory.mktemp("demo")
+def demo(module_tmp):
+    base = module_tmp / "demo"
     counts = generate(base / "raw", base / "truth", scale="demo", seed=7, progress=False)
     return base, counts
 
@@ -184,16 +184,16 @@ TRUE = ("true", "t", "1")
 
 
 @pytest.fixture(scope="module")
-def legacy(tmp_path_factory):
-    base = tmp_path_factory.mktemp("legacy")
+def legacy(module_tmp):
+    base = module_tmp / "legacy"
     counts = generate(base / "raw", base / "truth", scale="demo", seed=7, profile="legacy",
                       progress=False)
     return base, counts
 
 
 @pytest.fixture(scope="module")
-def minimal(tmp_path_factory):
-    base = tmp_path_factory.mktemp("minimal")
+def minimal(module_tmp):
+    base = module_tmp / "minimal"
     counts = generate(base / "raw", base / "truth", scale="demo", seed=7, profile="minimal",
                       progress=False)
     return base, counts

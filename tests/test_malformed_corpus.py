@@ -142,14 +142,16 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def cases(demo_warehouse, tmp_path_factory) -> Corpus:
-    return Corpus(demo_warehouse.raw, demo_warehouse.db, tmp_path_factory.mktemp("corpus"))
+def cases(demo_warehouse, module_tmp) -> Corpus:
+    (module_tmp / "corpus").mkdir()
+    return Corpus(demo_warehouse.raw, demo_warehouse.db, module_tmp / "corpus")
 
 
 @pytest.fixture(scope="module")
-def served(demo_warehouse, tmp_path_factory) -> tuple[Path, str]:
+def served(demo_warehouse, module_tmp) -> tuple[Path, str]:
     """A copy of the clean warehouse, served: failing builds must leave it as it is."""
-    path = tmp_path_factory.mktemp("served") / "clearinghouse.duckdb"
+    (module_tmp / "served").mkdir()
+    path = module_tmp / "served" / "clearinghouse.duckdb"
     shutil.copyfile(demo_warehouse.db, path)
     return path, _sha256(path)
 

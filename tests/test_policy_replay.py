@@ -135,10 +135,10 @@ def tiny_company(seed: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def replay_root(tmp_path_factory):
+def replay_root(module_tmp):
     """One folder (same DuckDB path, same dbt target) for every example, so that dbt
     parses the project once and reuses it (partial parsing)."""
-    return tmp_path_factory.mktemp("replay")
+    return module_tmp
 
 
 @pytest.mark.slow

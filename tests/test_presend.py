@@ -540,9 +540,10 @@ def encoded_plan(state) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def plain(state, encoded_plan, tmp_path_factory):
+def plain(state, encoded_plan, module_tmp):
     """The decisions for the plan as a plain UTF-8, comma-separated file."""
-    folder = tmp_path_factory.mktemp("plain")
+    folder = module_tmp / "plain"
+    folder.mkdir()
     result = presend(_write_as(folder / "plain.csv", encoded_plan), folder / "out", state.db)
     assert len(result.allowed) and len(result.suppressed) and len(result.errors)
     assert "«café»" in " ".join(result.allowed["campaign"].tolist()

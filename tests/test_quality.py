@@ -34,16 +34,16 @@ def _in_contract_order(keys) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+def demo(module_tmp) -> tuple[Path, dict[str, int]]:
     """Demo exports (seed 5), generated once for the module; tests break copies of them."""
-    root = tmp_path_factory.mktemp("quality")
+    root = module_tmp / "quality"
     rows = generate(out=root / "raw", truth=root / "truth", scale="demo", seed=5, progress=False)
     return root / "raw", rows
 
 
 @pytest.fixture(scope="module")
-def clean(demo, tmp_path_factory) -> tuple[QualityReport, Path]:
-    out = tmp_path_factory.mktemp("quality_out")
+def clean(demo, module_tmp) -> tuple[QualityReport, Path]:
+    out = module_tmp / "quality_out"
     return check_raw(demo[0], out=out), out
 
 

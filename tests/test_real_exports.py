@@ -67,14 +67,15 @@ def _subset_name(systems: tuple[str, ...]) -> str:
 
 
 @pytest.fixture(scope="module")
-def variants(tmp_path_factory) -> dict[str, Path]:
+def variants(module_tmp) -> dict[str, Path]:
     """The demo company (seed 7, like demo_warehouse) built in the legacy layouts, with
     required columns only, and for every subset of one or three systems: name -> warehouse."""
     wanted = {"legacy": {"profile": "legacy"}, "minimal": {"profile": "minimal"}}
     # a subset's files are the full profile's, whose quality checks the other builds run
     wanted |= {_subset_name(s): {"systems": ",".join(s), "gate": {"quality": False}}
                for s in SUBSETS}
-    return build_many(tmp_path_factory.mktemp("variants"), wanted)
+    (module_tmp / "variants").mkdir()
+    return build_many(module_tmp / "variants", wanted)
 
 
 def test_legacy_layouts_build_the_same_marts(demo_warehouse, variants):
@@ -260,8 +261,8 @@ def test_empty_and_unreadable_files_are_named(demo_warehouse, tmp_path):
 
 # ---------------------------------------------------------------------------- inspect
 @pytest.fixture(scope="module")
-def profiles(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("profiles")
+def profiles(module_tmp) -> dict[str, Path]:
+    root = module_tmp / "profiles"
     folders = {}
     for profile in ("full", "minimal", "legacy"):
         folders[profile] = root / profile
