@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="module")
-def module_tmp(tmp_path_factory, request) -> Path:
+def module_tmp(tmp_path_factory, request) -> Iterator[Path]:
     """A folder for one module's fixtures, removed when the module's tests are done.
 
     The run's temp folder must stay small: a whole run once filled a CI machine's disk (each
