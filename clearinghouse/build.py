@@ -189,8 +189,10 @@ class GateError(BuildError):
     than the gate allows. The message says what changed and how to accept it."""
 
 
-def _quality_in_child(raw: Path, fmt: str, meanwhile: Callable[[], object] | None = None):
-    """The raw-export quality checks (clearinghouse.quality.check_raw), in a child process:
+def _quality_in_child(inspection: Inspection, raw: Path, fmt: str,
+                      meanwhile: Callable[[], object] | None = None):
+    """The raw-export quality checks (clearinghouse.quality.check_raw, given the build's
+    inspection of raw rather than inspecting the files again), in a child process:
     Great Expectations validates pandas frames (a process running the checks alone peaks at
     2.9 GiB at medium scale), and memory a process has freed is not always returned to the
     system, so in the build's process it would add to dbt's peak. `meanwhile` runs in this
@@ -204,7 +206,7 @@ def _quality_in_child(raw: Path, fmt: str, meanwhile: Callable[[], object] | Non
     context = multiprocessing.get_context("spawn")
     failure: BaseException | None = None
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        checked = pool.submit(check_raw, raw, fmt=fmt)
+        checked = pool.submit(check_raw, raw, fmt=fmt, inspection=inspection)
         if meanwhile is not None:
             try:
                 meanwhile()
@@ -228,7 +230,7 @@ def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
                                 "is never served (accept with --accept-shrink)")
     failure = None
     if gate.quality:
-        report, failure = _quality_in_child(raw, fmt, meanwhile)
+        report, failure = _quality_in_child(inspection, raw, fmt, meanwhile)
         problems += [f"quality: {key}: {check.message} (`clearinghouse quality` for the report; "
                      "--skip-quality to build anyway)" for key, check in report.errors]
     elif meanwhile is not None and not problems:
