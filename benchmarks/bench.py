@@ -10,10 +10,13 @@ rule over fct_communications, its categories, channels, scope and window, kept w
 exceeds the cap; no lists, no reasons), with the ratio; `violations` = the model's rows
 (the bare count must find as many: `bare rows` says when it does not). With --spark, the
 demo scale is also built on Spark (clearinghouse.engines: both engines, every mart
-compared). Not a test: it measures, it asserts nothing.
+compared). Incremental vs full: a daily run replayed (bench_incremental): the exports
+without their last --new-days days, built in full, then the whole exports built with
+`--incremental` over that warehouse, timed against the full build and compared with it
+table by table. Not a test: it measures, it asserts nothing.
 
     python benchmarks/bench.py --scales demo small [--keep DIR] [--reuse] [--raw DIR]
-        [--memory-limit 3GB] [--format parquet] [--spark]
+        [--memory-limit 3GB] [--format parquet] [--spark] [--new-days 2]
 
 --raw builds from exports already on disk (one scale; nothing generated). --reuse (with
 --keep) times only the queries on the warehouse already there, recompiling the model from
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -111,32 +115,90 @@ CHILD_BUILD = """
 import json, resource, sys, time
 from pathlib import Path
 from clearinghouse.build import build
-db, raw, fmt, target = sys.argv[1:5]
+db, raw, fmt, target, incremental = sys.argv[1:6]
 started = time.perf_counter()
-build(db_path=Path(db), raw=Path(raw), fmt=fmt, target_path=Path(target), quiet=True)
+result = build(db_path=Path(db), raw=Path(raw), fmt=fmt, target_path=Path(target), quiet=True,
+               incremental=incremental == "incremental")
 seconds = time.perf_counter() - started
 # the build's process (dbt, DuckDB) and its largest child (the quality checks): the
 # larger of the two, as they never run at the same time
 peak_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib, "mode": result.mode}))
 """
 
 
 def _build_in_child(db: Path, raw: Path, fmt: str, target: Path,
-                    memory_limit: str | None) -> tuple[float, float]:
+                    memory_limit: str | None, incremental: bool = False) -> tuple[float, float]:
     """Build in a fresh process; return (seconds, peak resident memory in GiB)."""
     environment = dict(os.environ)
     if memory_limit:
         environment["CLEARINGHOUSE_MEMORY_LIMIT"] = memory_limit
     finished = subprocess.run(
-        [sys.executable, "-c", CHILD_BUILD, str(db), str(raw), fmt, str(target)],
+        [sys.executable, "-c", CHILD_BUILD, str(db), str(raw), fmt, str(target),
+         "incremental" if incremental else "full"],
         capture_output=True, text=True, env=environment)
     if finished.returncode != 0:
         raise RuntimeError(
             f"the build failed:\n{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}")
     figures = json.loads(finished.stdout.strip().splitlines()[-1])
+    if incremental and figures["mode"] != "incremental":
+        raise RuntimeError(f"the incremental build was a {figures['mode']}")
     return figures["seconds"], figures["peak_kib"] / 1024 ** 2
+
+
+def bench_incremental(raw: Path, root: Path, fmt: str, days: int, full_s: float,
+                      memory_limit: str | None) -> str:
+    """A daily run replayed: the exports as they stood `days` days before their end
+    (clearinghouse.synth.as_of) built in full, then today's built incrementally over that
+    warehouse; the incremental build's time against the full build's, and whether every
+    table equals the full build's (root/warehouse.duckdb). Returns the printed line."""
+    from clearinghouse.synth.as_of import exports_as_of
+
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as connection:
+        end = connection.execute("select data_end_date from rpt_data_end").fetchone()[0]
+    cut = (end - timedelta(days=days - 1)).isoformat()
+    before, db = root / "day_before", root / "incremental.duckdb"
+    before_db = root / "day_before.duckdb"  # kept (with --keep) to compare the two days
+    shutil.rmtree(before, ignore_errors=True)
+    counts = exports_as_of(raw, before, cut, fmt)
+    new_rows = sum(total - kept for total, kept in counts.values())
+    share = new_rows / max(1, sum(total for total, _ in counts.values()))
+    _build_in_child(before_db, before, fmt, root / "target-incremental", memory_limit)
+    shutil.copyfile(before_db, db)
+    seconds, peak = _build_in_child(db, raw, fmt, root / "target-incremental", memory_limit,
+                                    incremental=True)
+    differing = _differing_tables(root / "warehouse.duckdb", db)
+    shutil.rmtree(before, ignore_errors=True)
+    verdict = ("every table equals the full build's" if not differing
+               else f"{len(differing)} tables differ from the full build's: "
+               + ", ".join(differing[:10]))
+    return (f"  incremental vs full: {seconds:.1f}s vs {full_s:.1f}s = {seconds / full_s:.0%} "
+            f"after {days} new day(s) of exports from {cut} ({new_rows:,} rows, {share:.2%} of "
+            f"the rows; peak {peak:.2f} GiB); {verdict}")
+
+
+def _differing_tables(full: Path, incremental: Path) -> list[str]:
+    """The tables whose rows differ (as multisets) between two warehouses."""
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{full}' as full_build (read_only)")
+        connection.execute(f"attach '{incremental}' as incremental_build (read_only)")
+        tables = [name for (name,) in connection.execute(
+            "select table_name from duckdb_tables() where database_name = 'full_build' "
+            "and schema_name = 'main' order by 1").fetchall()]
+        differing = []
+        for table in tables:
+            try:
+                count = connection.execute(
+                    f"select count(*) from ((select * from full_build.main.{table} except all "
+                    f"select * from incremental_build.main.{table}) union all (select * from "
+                    f"incremental_build.main.{table} except all select * from "
+                    f"full_build.main.{table}))").fetchone()[0]
+            except duckdb.Error:
+                count = -1
+            if count:
+                differing.append(table)
+        return differing
 
 
 def bench_scale(scale: str, root: Path, fmt: str, seed: int, reuse: bool = False,
@@ -209,6 +271,9 @@ def main() -> None:
                         help="build from these raw exports instead of generating (one scale)")
     parser.add_argument("--memory-limit",
                         help="DuckDB's memory limit for the build, e.g. 3GB (default 80%% of RAM)")
+    parser.add_argument("--new-days", type=int, default=2,
+                        help="incremental vs full: the exports without their last N days are "
+                        "built in full, then the whole exports incrementally (0: not measured)")
     parser.add_argument("--spark", action="store_true",
                         help="at demo scale, also build on Spark and compare (needs the spark "
                         "extra and Java 17)")
@@ -227,6 +292,9 @@ def main() -> None:
                             args.raw, args.memory_limit)
             spark = (bench_spark(args.raw or root / "raw", root)
                      if args.spark and scale == "demo" else None)
+            incremental = (bench_incremental(args.raw or root / "raw", root, args.format,
+                                             args.new_days, f["build_s"], args.memory_limit)
+                           if args.new_days and not math.isnan(f["build_s"]) else None)
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
@@ -245,8 +313,8 @@ def main() -> None:
                   "count does not count the same rules", flush=True)
         if spark:
             print(spark, flush=True)
-    print("incremental vs full: not measured (this version has no incremental build)",
-          flush=True)
+        if incremental:
+            print(incremental, flush=True)
 
 
 if __name__ == "__main__":

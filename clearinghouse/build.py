@@ -8,6 +8,7 @@ hold the old file keep reading it; new connections see the new one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -43,6 +44,7 @@ class BuildResult:
     seconds: float
     results: list  # dbt node results (name, status)
     warnings: list[str] = field(default_factory=list)  # rows rejected, unknown values
+    mode: str = "full"  # "incremental", or "full" with why when an incremental one was asked
 
 
 def load_warnings(db_path: Path) -> list[str]:
@@ -121,16 +123,18 @@ def run_dbt(
     quiet: bool = False,
     inspection: Inspection | None = None,
     target: str = "dev",
+    extra_vars: dict | None = None,
 ) -> list:
     """Run one dbt command against db_path; raise BuildError on failure. target_path
     (compiled SQL, manifest, logs) defaults to the project's target/; give concurrent
     builds their own. The raw folder's inspection (done here unless given) tells dbt which
     files and columns there are (var raw_layout). target: the profiles.yml target; on
-    `spark`, db_path is the Spark warehouse directory."""
+    `spark`, db_path is the Spark warehouse directory. extra_vars: more dbt vars (an
+    incremental build's previous_warehouse)."""
     from dbt.cli.main import dbtRunner
 
     inspection = inspection or check_raw_folder(raw, fmt)
-    dbt_vars = {"raw_format": fmt, **inspection.dbt_vars()}
+    dbt_vars = {"raw_format": fmt, **inspection.dbt_vars(), **(extra_vars or {})}
 
     artifacts = Path(target_path) if target_path else PROJECT_ROOT / "target"
     planned = planned_path()
@@ -277,6 +281,57 @@ def _post_build_gate(fresh: Path, served: Path, gate: Gate) -> None:
                         + "\n".join(f"  - {problem}" for problem in problems))
 
 
+# Incremental builds (docs/incremental.md): what the served warehouse was built by
+BUILD_INFO = "clearinghouse_build.info"
+# what a build's tables depend on besides the exports: the dbt project and this package
+FINGERPRINTED = ("models", "macros", "seeds", "data-tests", "dbt_project.yml", "profiles.yml",
+                 "clearinghouse")
+
+
+def project_fingerprint() -> str:
+    """A hash of everything besides the exports that a build's tables depend on: the dbt
+    project's files, this package's code, and the dbt, dbt-duckdb and DuckDB versions. An
+    incremental build reuses the served warehouse's tables only when it was built by the
+    same (a changed model or seed could change any row)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for name in FINGERPRINTED:
+        root = PROJECT_ROOT / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
+        digest.update(f"{package}={version(package)}\0".encode())
+    return digest.hexdigest()
+
+
+def _record_build(fresh: Path, fingerprint: str, mode: str) -> None:
+    """What built this warehouse (read by the next incremental build)."""
+    schema = BUILD_INFO.split(".")[0]
+    with duckdb.connect(str(fresh)) as connection:
+        connection.execute(f"create schema if not exists {schema}")
+        connection.execute(f"create or replace table {BUILD_INFO} as select ? as "
+                           "project_fingerprint, ? as mode, now() as built_at",
+                           [fingerprint, mode])
+
+
+def _why_not_incremental(served: Path, fingerprint: str) -> str | None:
+    """Why an incremental build cannot reuse the served warehouse (None when it can)."""
+    if not served.exists():
+        return f"no served warehouse at {served}"
+    try:
+        with duckdb.connect(str(served), read_only=True) as connection:
+            row = connection.execute(f"select project_fingerprint from {BUILD_INFO}").fetchone()
+    except duckdb.Error:
+        return f"{served} does not say what built it (built by an older version, or partly)"
+    if not row or row[0] != fingerprint:
+        return f"the project or its code changed since {served} was built"
+    return None
+
+
 UNIT_TESTS = "test_type:unit"
 
 
@@ -301,9 +356,13 @@ def build(
     exclude: str | None = None,
     target: str = "dev",
     unit_tests: bool = False,
+    incremental: bool = False,
 ) -> BuildResult:
     """Inspect the raw exports, `dbt build` into a fresh file, pass the build gate, and
     atomically swap the file over db_path. Any failure leaves db_path as it was.
+    incremental: the incremental models copy from the served warehouse what has not changed
+    (docs/incremental.md); when it was built by another version of the project, or there is
+    none, the build is a full one and BuildResult.mode says why.
     exclude: a dbt selection left out (e.g. "test_type:data" for a build without the data
     tests). unit_tests: also run the dbt unit tests (off by default: they check the project,
     not the exports). target: a profiles.yml target; `spark` builds with Spark instead
@@ -311,12 +370,24 @@ def build(
     if target not in TARGETS:
         raise BuildError(f"unknown target {target!r}: one of {', '.join(TARGETS)}")
     if target == "spark":
+        if incremental:
+            raise BuildError("incremental builds are DuckDB's only (docs/incremental.md)")
         return build_spark(db_path, raw, fmt, select, target_path, quiet, gate, exclude,
                            unit_tests)
     gate = gate or Gate()
     db_path = Path(db_path) if db_path else warehouse_path()
     raw = Path(raw).resolve() if raw else raw_path()
     inspection = check_raw_folder(raw, fmt)
+    whole = select is None and exclude is None  # every model: the next build may reuse it
+    fingerprint = project_fingerprint()
+    mode, extra_vars = "full", {}
+    if incremental:
+        why = (_why_not_incremental(db_path, fingerprint) if whole
+               else "a partial build (--select, exclude) is never incremental")
+        if why:
+            mode = f"full: {why}"
+        else:
+            mode, extra_vars = "incremental", {"previous_warehouse": str(db_path.resolve())}
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fresh = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
@@ -326,9 +397,11 @@ def build(
         # dbt parses the project while the quality checks run (nothing is built before they
         # pass); the build then reuses that parse: same vars, profile and target path
         _pre_build_gate(inspection, raw, fmt, gate, meanwhile=lambda: run_dbt(
-            ["parse"], fresh, raw, fmt, target_path, quiet, inspection))
+            ["parse"], fresh, raw, fmt, target_path, quiet, inspection, extra_vars=extra_vars))
         results = run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt, target_path,
-                          quiet, inspection)
+                          quiet, inspection, extra_vars=extra_vars)
+        if whole:
+            _record_build(fresh, fingerprint, mode)
         _checkpoint(fresh)
         if not select:
             _post_build_gate(fresh, db_path, gate)
@@ -337,7 +410,8 @@ def build(
         fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
         raise
     os.replace(fresh, db_path)
-    return BuildResult(db_path, time.perf_counter() - started, results, load_warnings(db_path))
+    return BuildResult(db_path, time.perf_counter() - started, results, load_warnings(db_path),
+                       mode)
 
 
 def _spark_session_warehouse() -> str | None:

@@ -52,12 +52,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
             os.environ[variable] = str(value)
     try:
         result = build(db_path=args.db, raw=args.raw, fmt=args.format, select=args.select,
-                       gate=gate, target=args.target, unit_tests=args.unit_tests)
+                       gate=gate, target=args.target, unit_tests=args.unit_tests,
+                       incremental=args.incremental)
     except BuildError as error:
         print(f"build failed, {warehouse_path() if not args.db else args.db} unchanged:\n{error}",
               file=sys.stderr)
         return 1
-    print(f"built {result.db_path} in {result.seconds:.1f}s ({len(result.results)} dbt nodes)")
+    print(f"built {result.db_path} in {result.seconds:.1f}s ({len(result.results)} dbt nodes, "
+          f"{result.mode})")
     for warning in result.warnings:
         print(f"warning: {warning}")
     return 0
@@ -189,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
                        "$CLEARINGHOUSE_THREADS, else the machine's cores)")
     build.add_argument("--temp-directory", help="where DuckDB spills (default "
                        "$CLEARINGHOUSE_TEMP_DIRECTORY, else <warehouse file>.tmp)")
+    build.add_argument("--incremental", action="store_true",
+                       help="copy from the served warehouse the partitions whose inputs have not "
+                       "changed (docs/incremental.md); a full build when it was built by another "
+                       "version of the project")
     build.add_argument("--unit-tests", action="store_true",
                        help="also run the dbt unit tests (they read fixtures, not the exports: "
                        "`make test` runs them)")

@@ -383,7 +383,10 @@
                     {% if rules.modified_column -%}
                     {{ parse_timestamp('usable.' ~ rules.modified_column) }} desc nulls last,
                     {% endif -%}
-                    {{ row_content_hash(columns) }} desc
+                    {{ row_content_hash(columns) }} desc,
+                    -- identical copies: the file's last one is loaded, so every build
+                    -- labels the same row numbers superseded
+                    usable._source_row_number desc
             ) as _version_rank
         from usable
         where exists (

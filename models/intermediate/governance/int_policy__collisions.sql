@@ -9,18 +9,29 @@
   One RANGE window per distinct window_hours (exact integer microseconds), partitioned by
   (rule, contact), never a pairwise self-join: O(n log n) per rule for the sort, O(n) for
   the frames, O(k log k) per message for the lists of ids and teams (k in its window).
+  Incremental by (rule, contact) (macros/incremental.sql), as int_policy__rolling_caps.
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
+{%- set incremental = previous_warehouse() is not none %}
 with
 
 counted_messages as (
     select * from {{ ref('int_policy__counted_messages') }}
 ),
-
+{% if incremental %}
+changed as (
+    {{ changed_partitions(ref('int_policy__counted_messages'), 'int_policy__counted_messages',
+                          ['rule_id', 'contact_id'], "rule_type = 'cross_team_collision'") }}
+),
+{% endif %}
 counted as (
     select *
     from counted_messages
     where rule_type = 'cross_team_collision'
+    {%- if incremental %}
+        and {{ in_changed_partition('changed', [('rule_id', 'counted_messages.rule_id'),
+                                                ('contact_id', 'counted_messages.contact_id')]) }}
+    {%- endif %}
 ),
 
 windowed as (
@@ -55,6 +66,12 @@ final as (
         ) }}
     from team_counts
     where team_count >= min_teams
+    {%- if incremental %}
+    union all
+    {{ previous_unchanged_rows('int_policy__collisions', 'changed',
+                               [('rule_id', 'previous_rows.rule_id'),
+                                ('contact_id', 'previous_rows.contact_id')]) }}
+    {%- endif %}
 )
 
 select * from final

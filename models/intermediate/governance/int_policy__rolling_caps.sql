@@ -13,24 +13,39 @@
   ids (policy_window_evidence: the messages of their windows, through an equi-join on the
   window's time bucket, O(k log k) for k messages in the window), as the lists of every
   counted row would cost far more than the count (issue 12).
+  Incremental by (rule, contact or account) (macros/incremental.sql): in an incremental
+  build, a partition whose counted rows are all as in the previous build keeps the previous
+  build's violations; the windows of the other partitions are computed.
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
+{%- set incremental = previous_warehouse() is not none %}
+{%- set rolling = "rule_type = 'rolling_cap' and window_kind = 'rolling' and scope_key is not null" %}
 with
+{% if incremental %}
+changed as (
+    {{ changed_partitions(ref('int_policy__counted_messages'), 'int_policy__counted_messages',
+                          ['rule_id', 'scope_key'], rolling) }}
+),
+{% endif %}
 
 counted as (
     -- what the count and the evidence read, the rows of the rolling rules: the window sorts
     -- these narrow rows, and the wide ones are read for the violating rows alone (explained)
     select
-        rule_id,
-        scope_key,
-        message_id,
-        team,
-        sent_at_us,
-        sent_at_key,
-        window_days,
-        max_messages
-    from {{ ref('int_policy__counted_messages') }}
-    where rule_type = 'rolling_cap' and window_kind = 'rolling' and scope_key is not null
+        counted_messages.rule_id,
+        counted_messages.scope_key,
+        counted_messages.message_id,
+        counted_messages.team,
+        counted_messages.sent_at_us,
+        counted_messages.sent_at_key,
+        counted_messages.window_days,
+        counted_messages.max_messages
+    from {{ ref('int_policy__counted_messages') }} as counted_messages
+    where {{ rolling }}
+    {%- if incremental %}
+        and {{ in_changed_partition('changed', [('rule_id', 'counted_messages.rule_id'),
+                                                ('scope_key', 'counted_messages.scope_key')]) }}
+    {%- endif %}
 ),
 
 windowed as (
@@ -94,6 +109,17 @@ final as (
                 || cast(max_messages as " ~ dbt.type_string() ~ ") || ')'"
         ) }}
     from explained
+    {%- if incremental %}
+    union all
+    {{ previous_unchanged_rows(
+        'int_policy__rolling_caps', 'changed',
+        [('rule_id', 'previous_rows.rule_id'),
+         ('scope_key', "case when previous_rules.scope = 'account' then previous_rows.account_id
+                        else previous_rows.contact_id end")],
+        joins='inner join ' ~ previous_table('int_policy__rules') ~ ' as previous_rules
+            on previous_rows.rule_id = previous_rules.rule_id'
+    ) }}
+    {%- endif %}
 )
 
 select * from final
