@@ -2,20 +2,20 @@
   Incremental builds (`clearinghouse build --incremental`, docs/incremental.md).
 
   The build still writes a fresh file (DESIGN.md: a build never touches the served file);
-  an incremental one attaches the served warehouse read-only as `clearinghouse_previous`, and a model
-  built incrementally copies from it the partitions whose inputs have not changed and
-  computes only the others. A partition (a contact, or a rule and its scope key) is
-  unchanged when each input's rows for it are the same as in the previous build: the same
-  number of rows and the same sum of row hashes (changed_partitions). Whole rows are
-  hashed, not only the columns a model reads, so nothing a model reads can change unseen.
-  Time is no partition: a new record can merge two people or two companies, which
-  re-attributes their messages of months ago (docs/incremental.md), so "the last N days"
-  would miss changes a full build sees.
+  an incremental one attaches the served warehouse read-only as `clearinghouse_previous`,
+  and a model built incrementally copies from it the partitions whose inputs have not
+  changed and computes only the others. A partition (a rule and a contact or account) is
+  unchanged when its input rows are the same as in the previous build: the same number of
+  rows and the same sum of row hashes (changed_partitions). Whole rows are hashed, not only
+  the columns a model reads, so nothing a model reads can change unseen. Time is no
+  partition: a new record can merge two people or two companies, which re-attributes their
+  messages of months ago (docs/incremental.md), so "the last N days" would miss changes a
+  full build sees.
 
-  The build only attaches `previous` when the served warehouse was built by the same
-  project (models, macros, seeds, code: clearinghouse/build.py, project_fingerprint), so a
-  previous table has the columns and meaning of this build's. On Spark, and in a full
-  build, previous_warehouse() is none and every model is computed whole.
+  The build only attaches the served warehouse when it was built by the same project
+  (models, macros, seeds, code: clearinghouse/build.py, project_fingerprint), so a previous
+  table has the columns and meaning of this build's. On Spark, and in a full build,
+  previous_warehouse() is none and every model is computed whole.
 -#}
 
 {% macro previous_warehouse() -%}
