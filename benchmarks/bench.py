@@ -44,7 +44,7 @@ from pathlib import Path
 
 import duckdb
 
-from clearinghouse.build import run_dbt
+from clearinghouse.build import differing_tables, run_dbt
 from clearinghouse.raw_schema import RAW_TABLES
 from clearinghouse.synth import generate
 
@@ -168,7 +168,7 @@ def bench_incremental(raw: Path, root: Path, fmt: str, days: int, full_s: float,
     shutil.copyfile(before_db, db)
     seconds, peak = _build_in_child(db, raw, fmt, root / "target-incremental", memory_limit,
                                     incremental=True)
-    differing = _differing_tables(root / "warehouse.duckdb", db)
+    differing = sorted(differing_tables(root / "warehouse.duckdb", db))
     shutil.rmtree(before, ignore_errors=True)
     verdict = ("every table equals the full build's" if not differing
                else f"{len(differing)} tables differ from the full build's: "
@@ -176,29 +176,6 @@ def bench_incremental(raw: Path, root: Path, fmt: str, days: int, full_s: float,
     return (f"  incremental vs full: {seconds:.1f}s vs {full_s:.1f}s = {seconds / full_s:.0%} "
             f"after {days} new day(s) of exports from {cut} ({new_rows:,} rows, {share:.2%} of "
             f"the rows; peak {peak:.2f} GiB); {verdict}")
-
-
-def _differing_tables(full: Path, incremental: Path) -> list[str]:
-    """The tables whose rows differ (as multisets) between two warehouses."""
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{full}' as full_build (read_only)")
-        connection.execute(f"attach '{incremental}' as incremental_build (read_only)")
-        tables = [name for (name,) in connection.execute(
-            "select table_name from duckdb_tables() where database_name = 'full_build' "
-            "and schema_name = 'main' order by 1").fetchall()]
-        differing = []
-        for table in tables:
-            try:
-                count = connection.execute(
-                    f"select count(*) from ((select * from full_build.main.{table} except all "
-                    f"select * from incremental_build.main.{table}) union all (select * from "
-                    f"incremental_build.main.{table} except all select * from "
-                    f"full_build.main.{table}))").fetchone()[0]
-            except duckdb.Error:
-                count = -1
-            if count:
-                differing.append(table)
-        return differing
 
 
 def bench_scale(scale: str, root: Path, fmt: str, seed: int, reuse: bool = False,

@@ -332,6 +332,32 @@ def _why_not_incremental(served: Path, fingerprint: str) -> str | None:
     return None
 
 
+def differing_tables(expected: Path, actual: Path) -> dict[str, tuple[int, int]]:
+    """The tables of schema main that differ between two warehouses, as multisets of rows:
+    per table, (rows only in expected, rows only in actual); (-1, -1) for a table only one
+    of them has. An incremental build must give none against a full build of the same
+    exports (tests/test_incremental.py, benchmarks/bench.py)."""
+    differing = {}
+    with duckdb.connect() as connection:
+        connection.execute("set enable_progress_bar = false")
+        connection.execute(f"attach '{expected}' as expected (read_only)")
+        connection.execute(f"attach '{actual}' as actual (read_only)")
+        names = {alias: {name for (name,) in connection.execute(
+            "select table_name from duckdb_tables() where database_name = ? "
+            "and schema_name = 'main'", [alias]).fetchall()} for alias in ("expected", "actual")}
+        for table in sorted(names["expected"] | names["actual"]):
+            if table not in names["actual"] or table not in names["expected"]:
+                differing[table] = (-1, -1)
+                continue
+            only = [connection.execute(
+                f"select count(*) from (select * from {a}.main.{table} except all "
+                f"select * from {b}.main.{table})").fetchone()[0]
+                for a, b in (("expected", "actual"), ("actual", "expected"))]
+            if any(only):
+                differing[table] = tuple(only)
+    return differing
+
+
 UNIT_TESTS = "test_type:unit"
 
 

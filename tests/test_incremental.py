@@ -23,6 +23,7 @@ from clearinghouse.build import (
     BUILD_INFO,
     _why_not_incremental,
     build,
+    differing_tables,
     project_fingerprint,
 )
 from clearinghouse.contract import load_contract, match_columns
@@ -39,29 +40,6 @@ def _tables(db: Path) -> list[str]:
         return [name for (name,) in connection.execute(
             "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
         ).fetchall()]
-
-
-def _differences(expected: Path, actual: Path) -> dict[str, tuple[int, int]]:
-    """Per table of either warehouse: (rows only in expected, rows only in actual), where
-    not both 0; a table missing from one side counts all its rows."""
-    differing = {}
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{expected}' as expected (read_only)")
-        connection.execute(f"attach '{actual}' as actual (read_only)")
-        names = {alias: {name for (name,) in connection.execute(
-            "select table_name from duckdb_tables() where database_name = ? "
-            "and schema_name = 'main'", [alias]).fetchall()} for alias in ("expected", "actual")}
-        for table in sorted(names["expected"] | names["actual"]):
-            if table not in names["actual"] or table not in names["expected"]:
-                differing[table] = (-1, -1)
-                continue
-            only = [connection.execute(
-                f"select count(*) from (select * from {a}.main.{table} except all "
-                f"select * from {b}.main.{table})").fetchone()[0]
-                for a, b in (("expected", "actual"), ("actual", "expected"))]
-            if any(only):
-                differing[table] = tuple(only)
-    return differing
 
 
 def _changed_contacts(before: Path, after: Path) -> tuple[int, int]:
@@ -148,13 +126,13 @@ def test_the_day_before_has_fewer_rows_and_nothing_after_the_cut(replay):
 
 def test_incremental_build_equals_a_full_build_of_the_same_exports(replay):
     assert replay["forward_result"].mode == "incremental"
-    assert _differences(replay["today"], replay["forward"]) == {}
+    assert differing_tables(replay["today"], replay["forward"]) == {}
 
 
 def test_incremental_build_backwards_removes_what_is_gone(replay):
     """Over today's warehouse, yesterday's exports: records removed, changes undone."""
     assert replay["backward_result"].mode == "incremental"
-    assert _differences(replay["yesterday"], replay["backward"]) == {}
+    assert differing_tables(replay["yesterday"], replay["backward"]) == {}
 
 
 def test_the_incremental_models_copied_some_partitions_and_computed_others(replay):

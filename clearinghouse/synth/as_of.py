@@ -77,7 +77,7 @@ def exports_as_of(raw: Path, out: Path, cut: str, fmt: str = "csv") -> dict[str,
             replaced = f" replace ({', '.join(emptied)})" if emptied else ""
             kept = f"select *{replaced} from {reader} where {before}"
             options = "(format csv, header true)" if fmt == "csv" else "(format parquet)"
-            connection.execute(f"copy ({kept}) to '{target}' {options}")
-            written = connection.execute(f"select count(*) from ({kept})").fetchone()[0]
+            # COPY returns the number of rows it wrote
+            written = connection.execute(f"copy ({kept}) to '{target}' {options}").fetchone()[0]
             counts[f"{path.parent.name}/{path.stem}"] = (total, written)
     return counts
