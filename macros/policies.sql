@@ -114,8 +114,61 @@
 
 
 {#-
+  What the int_policy__* models read: the counted (message, rule) pairs
+  (int_policy__counted_messages, stored narrow: its largest table) with their rule's
+  parameters, joined from int_policy__rules where they are defined once, and the send time
+  as text that sorts like it (sent_at_key, to order the ids listed for a window). Columns a
+  model does not read are never read from storage (projection pushdown).
+-#}
+{% macro policy_counted_messages() -%}
+    select
+        counted.rule_id,
+        rules.rule_type,
+        rules.scope,
+        rules.rule_description,
+        rules.severity,
+        rules.window_kind,
+        rules.window_days,
+        rules.window_hours,
+        rules.max_messages,
+        rules.min_teams,
+        rules.quiet_start_hour,
+        rules.quiet_end_hour,
+        rules.lookback_days,
+        rules.ticket_priorities,
+        rules.csat_max_score,
+        counted.message_id,
+        counted.contact_id,
+        counted.account_id,
+        counted.team,
+        counted.category,
+        counted.channel,
+        counted.sender_id,
+        counted.sent_at,
+        counted.scope_key,
+        counted.time_zone,
+        counted.sent_at_us,
+        lpad(cast(counted.sent_at_us as {{ dbt.type_string() }}), 20, '0') as sent_at_key
+    from {{ ref('int_policy__counted_messages') }} as counted
+    inner join {{ ref('int_policy__rules') }} as rules
+        on counted.rule_id = rules.rule_id
+{%- endmacro %}
+
+
+{#-
+  The rule ids of the active rules of one type that match `condition` (columns of
+  int_policy__rules), as a subquery: a filter on the narrow counted pairs.
+-#}
+{% macro policy_rule_ids(rule_type, condition='true') -%}
+    select policy_rules.rule_id
+    from {{ ref('int_policy__rules') }} as policy_rules
+    where policy_rules.rule_type = '{{ rule_type }}' and ({{ condition }})
+{%- endmacro %}
+
+
+{#-
   The columns of every policy violation row, in order and with their types, over a
-  relation that has the columns of int_policy__counted_messages. Rules judged on the
+  relation that has the columns of policy_counted_messages(). Rules judged on the
   message alone keep the defaults: the row lists m alone (messages_in_window 1, its team,
   its id) and has no cap; windowed rules pass their window's count, teams and ids.
 -#}

@@ -190,6 +190,18 @@
 {%- endmacro %}
 
 
+{#- A hash of a record's key (a list of expressions), for grouping by it cheaply; equal keys
+    give equal hashes, different keys almost always different ones (callers must not rely on
+    it). DuckDB's hash is 64-bit, Spark's (murmur3) 32-bit: both take several values. -#}
+{% macro key_hash(expressions) -%}
+    {{ return(adapter.dispatch('key_hash', 'clearinghouse')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__key_hash(expressions) -%}
+    hash({{ expressions | join(', ') }})
+{%- endmacro %}
+
+
 {#- Quote a header name as an identifier (it may be CamelCase, a keyword or hold spaces). -#}
 {% macro raw_identifier(name) -%}
     {{ adapter.quote(name | replace('"', '""')) }}
@@ -292,10 +304,13 @@
     {%- else -%}
     {%- set rules = entry.rules -%}
     {%- set columns = entry.columns.keys() | list -%}
-    {#- a usable row's key equals a repeated key (the exists / not exists branches below) -#}
-    {%- set holds_repeated_key -%}
-        {%- for key in rules.key %}repeated_keys._key_{{ loop.index }} = {{ as_text('usable.' ~ key) }}{{ ' and ' if not loop.last }}{% endfor -%}
-    {%- endset -%}
+    {#- a usable row's key hashes to a repeated key's hash (the exists / not exists branches
+        below); the key as text, column by column, as the ranking partitions it -#}
+    {%- set key_texts = [] -%}
+    {%- for key in rules.key -%}{%- do key_texts.append(as_text(key)) -%}{%- endfor -%}
+    {%- set usable_key_texts = [] -%}
+    {%- for key in rules.key -%}{%- do usable_key_texts.append(as_text('usable.' ~ key)) -%}{%- endfor -%}
+    {%- set holds_repeated_key = 'repeated_keys._key_hash = ' ~ key_hash(usable_key_texts) -%}
     select
         {%- for column in columns %}
         ranked.{{ raw_identifier(column) }},
@@ -339,13 +354,13 @@
         repeated_keys as (
             -- the keys more than one usable row holds: only their rows need ordering (most
             -- keys are held once, and sorting every row by its parsed times and content hash
-            -- cost far more than finding the few that repeat)
-            select
-                {%- for key in rules.key %}
-                {{ as_text(key) }} as _key_{{ loop.index }}{{ ',' if not loop.last }}
-                {%- endfor %}
+            -- cost far more than finding the few that repeat). Grouped by the key's hash, a
+            -- number, not its text: a far smaller table to build over every row. Two keys
+            -- with the same hash only send a few more rows to the ranking below, which
+            -- partitions by the key itself and ranks a key held once first: the same result.
+            select {{ key_hash(key_texts) }} as _key_hash
             from usable
-            group by {% for key in rules.key %}{{ as_text(key) }}{{ ', ' if not loop.last }}{% endfor %}
+            group by {{ key_hash(key_texts) }}
             having count(*) > 1
         )
 

@@ -51,13 +51,12 @@ RULE_COLUMNS = (
     "exempt_categories", "channels", "quiet_start_hour", "quiet_end_hour", "lookback_days",
     "ticket_priorities", "csat_max_score",
 )
-# the other inputs each model reads, besides int_policy__counted_messages
+# the other inputs each model reads, besides int_policy__counted_messages and
+# int_policy__rules (every model reads the pairs with their rule: policy_counted_messages())
 MODEL_INPUTS = {
     "int_policy__opted_out_sends": ("int_core__contacts",),
-    "int_policy__support_aware": ("int_support__tickets", "int_policy__rules"),
+    "int_policy__support_aware": ("int_support__tickets",),
     "int_policy__owner_not_looped": ("int_core__messages", "int_core__accounts"),
-    "int_policy__rolling_caps": ("int_policy__rules",),
-    "int_policy__collisions": ("int_policy__rules",),
 }
 CASE_TABLES = {
     "int_core__messages": "messages", "int_core__contacts": "contacts",
@@ -175,7 +174,8 @@ def rule_fixture(row: dict) -> _Row:
 
 
 def counted_fixture(case: dict, rule_rows: list[dict]) -> list[_Row]:
-    """The rows of int_policy__counted_messages for these rules, from Rule.counts."""
+    """The rows of int_policy__counted_messages for these rules, from Rule.counts (the
+    pairs alone: the models join the rule's parameters from int_policy__rules)."""
     context = context_of(case)
     rows = []
     for message in messages_of(case):
@@ -185,15 +185,14 @@ def counted_fixture(case: dict, rule_rows: list[dict]) -> list[_Row]:
                 continue
             us = to_us(message.sent_at)
             rows.append(_Row({
-                **{name: value for name, value in rule_fixture(row).items()
-                   if name not in ("counted_categories", "exempt_categories", "channels")},
+                "rule_id": row["rule_id"],
                 "message_id": message.message_id, "contact_id": message.contact_id,
                 "account_id": message.account_id, "team": message.team,
                 "category": message.category, "channel": message.channel,
                 "sender_id": message.sender_id, "sent_at": _text(message.sent_at),
                 "scope_key": rule.scope_key(message),
                 "time_zone": context.time_zone(message.contact_id),
-                "sent_at_us": us, "sent_at_key": f"{us:020d}",
+                "sent_at_us": us,
             }))
     return rows
 
@@ -235,12 +234,10 @@ def case_unit_tests(case: dict) -> list[dict]:
         given_rules = [row for row in rules
                        if model_of(row) != model or row["rule_id"] in checked]
         own = {row["rule_id"] for row in given_rules if model_of(row) == model}
-        given = [_input("int_policy__counted_messages", counted_fixture(case, given_rules))]
+        given = [_input("int_policy__counted_messages", counted_fixture(case, given_rules)),
+                 _input("int_policy__rules", [rule_fixture(row) for row in given_rules])]
         for name in MODEL_INPUTS.get(model, ()):
-            if name == "int_policy__rules":
-                given.append(_input(name, [rule_fixture(row) for row in given_rules]))
-            else:
-                given.append(_input(name, case.get(CASE_TABLES[name], [])))
+            given.append(_input(name, case.get(CASE_TABLES[name], [])))
         test = {
             "name": f"case_{case['name']}__{model.removeprefix('int_policy__')}",
             "description": description,

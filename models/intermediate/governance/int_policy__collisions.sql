@@ -16,12 +16,13 @@
 with
 
 counted_messages as (
-    select * from {{ ref('int_policy__counted_messages') }}
+    {{ policy_counted_messages() }}
 ),
 {% if incremental %}
 changed as (
     {{ changed_partitions(ref('int_policy__counted_messages'), 'int_policy__counted_messages',
-                          ['rule_id', 'contact_id'], "rule_type = 'cross_team_collision'") }}
+                          ['rule_id', 'contact_id'],
+                          "rule_id in (" ~ policy_rule_ids('cross_team_collision') ~ ")") }}
 ),
 {% endif %}
 counted as (

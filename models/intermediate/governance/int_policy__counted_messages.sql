@@ -1,14 +1,15 @@
 {#-
   Every (message, active rule that counts it) pair: the one place where a rule's
   counted_categories, exempt_categories and channels ('*' = all) are applied
-  (rule_counts_message), with the columns every int_policy__* model shares: the rule and
-  its parameters (int_policy__rules), the message (int_core__messages: messages with a
-  time and a contact), the contact's time zone (int_core__contacts, UTC when unknown), the key
-  of the rule's scope (contact_id, or account_id for scope account: null when the message
-  has no account) and the send time as exact integer microseconds (sent_at_us) and as
-  text that sorts like it (sent_at_key, to order the ids listed for a window).
+  (rule_counts_message), with the message (int_core__messages: messages with a time and a
+  contact), the contact's time zone (int_core__contacts, UTC when unknown), the key of the
+  rule's scope (contact_id, or account_id for scope account: null when the message has no
+  account) and the send time as exact integer microseconds (sent_at_us).
   Only counted messages fill windows and only counted messages can violate a rule.
-  O(n x r) rows for n messages and r rules (a hash-free cross join filtered by the lists).
+  O(n x r) rows for n messages and r rules (a hash-free cross join filtered by the lists),
+  so the rows are kept narrow: the rule's parameters are not copied onto each of them. The
+  int_policy__* models read the pairs with their rule's parameters through
+  policy_counted_messages() (macros/policies.sql).
 -#}
 with
 
@@ -27,20 +28,6 @@ rules as (
 final as (
     select
         rules.rule_id,
-        rules.rule_type,
-        rules.scope,
-        rules.rule_description,
-        rules.severity,
-        rules.window_kind,
-        rules.window_days,
-        rules.window_hours,
-        rules.max_messages,
-        rules.min_teams,
-        rules.quiet_start_hour,
-        rules.quiet_end_hour,
-        rules.lookback_days,
-        rules.ticket_priorities,
-        rules.csat_max_score,
         communications.message_id,
         communications.contact_id,
         communications.account_id,
@@ -54,9 +41,7 @@ final as (
             else communications.contact_id
         end as scope_key,
         coalesce(contacts.time_zone, 'UTC') as time_zone,
-        {{ epoch_microseconds('communications.sent_at') }} as sent_at_us,
-        lpad(cast({{ epoch_microseconds('communications.sent_at') }} as {{ dbt.type_string() }}), 20, '0')
-            as sent_at_key
+        {{ epoch_microseconds('communications.sent_at') }} as sent_at_us
     from communications
     inner join rules
         on {{ rule_counts_message('rules', 'communications') }}

@@ -25,7 +25,7 @@ accounts as (
 ),
 
 counted_messages as (
-    select * from {{ ref('int_policy__counted_messages') }}
+    {{ policy_counted_messages() }}
 ),
 
 owned_accounts as (

@@ -12,7 +12,7 @@
 with
 
 counted_messages as (
-    select * from {{ ref('int_policy__counted_messages') }}
+    {{ policy_counted_messages() }}
 ),
 
 localised as (

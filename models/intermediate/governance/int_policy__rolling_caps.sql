@@ -19,12 +19,14 @@
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
 {%- set incremental = previous_warehouse() is not none %}
-{%- set rolling = "rule_type = 'rolling_cap' and window_kind = 'rolling' and scope_key is not null" %}
+{#- the stored pairs of the rolling rules (int_policy__counted_messages holds no rule parameters) -#}
+{%- set rolling_pairs = "rule_id in (" ~ policy_rule_ids('rolling_cap', "window_kind = 'rolling'")
+                        ~ ") and scope_key is not null" %}
 with
 {% if incremental %}
 changed as (
     {{ changed_partitions(ref('int_policy__counted_messages'), 'int_policy__counted_messages',
-                          ['rule_id', 'scope_key'], rolling) }}
+                          ['rule_id', 'scope_key'], rolling_pairs) }}
 ),
 {% endif %}
 
@@ -40,8 +42,13 @@ counted as (
         counted_messages.sent_at_key,
         counted_messages.window_days,
         counted_messages.max_messages
-    from {{ ref('int_policy__counted_messages') }} as counted_messages
-    where {{ rolling }}
+    -- the pairs with their rule, read here and in explained as subqueries (a CTE read twice
+    -- would be materialised whole, every column of every pair)
+    from ({{ policy_counted_messages() }}) as counted_messages
+    where
+        counted_messages.rule_type = 'rolling_cap'
+        and counted_messages.window_kind = 'rolling'
+        and counted_messages.scope_key is not null
     {%- if incremental %}
         and {{ in_changed_partition('changed', [('rule_id', 'counted_messages.rule_id'),
                                                 ('scope_key', 'counted_messages.scope_key')]) }}
@@ -85,7 +92,7 @@ explained as (
         evidence.messages_in_window,
         evidence.teams_in_window,
         evidence.message_ids_in_window
-    from {{ ref('int_policy__counted_messages') }} as counted_messages
+    from ({{ policy_counted_messages() }}) as counted_messages
     inner join evidence
         on
             counted_messages.rule_id = evidence.rule_id
