@@ -306,10 +306,11 @@
     {%- set columns = entry.columns.keys() | list -%}
     {#- a usable row's key hashes to a repeated key's hash (the exists / not exists branches
         below); the key as text, column by column, as the ranking partitions it -#}
-    {%- set key_texts = [] -%}
-    {%- for key in rules.key -%}{%- do key_texts.append(as_text(key)) -%}{%- endfor -%}
-    {%- set usable_key_texts = [] -%}
-    {%- for key in rules.key -%}{%- do usable_key_texts.append(as_text('usable.' ~ key)) -%}{%- endfor -%}
+    {%- set key_texts, usable_key_texts = [], [] -%}
+    {%- for key in rules.key -%}
+        {%- do key_texts.append(as_text(key)) -%}
+        {%- do usable_key_texts.append(as_text('usable.' ~ key)) -%}
+    {%- endfor -%}
     {%- set holds_repeated_key = 'repeated_keys._key_hash = ' ~ key_hash(usable_key_texts) -%}
     select
         {%- for column in columns %}
@@ -387,7 +388,7 @@
         select
             usable.*,
             row_number() over (
-                partition by {% for key in rules.key %}{{ as_text('usable.' ~ key) }}{{ ', ' if not loop.last }}{% endfor %}
+                partition by {{ usable_key_texts | join(', ') }}
                 order by
                     {% if rules.active_column -%}
                     coalesce({{ parse_boolean('usable.' ~ rules.active_column) }}, true) desc,

@@ -13,6 +13,8 @@
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
 {%- set incremental = previous_warehouse() is not none %}
+{#- the pairs of the collision rules, by rule id: the stored pairs hold no rule parameters -#}
+{%- set collision_pairs = "rule_id in (" ~ policy_rule_ids('cross_team_collision') ~ ")" %}
 with
 
 counted_messages as (
@@ -21,14 +23,13 @@ counted_messages as (
 {% if incremental %}
 changed as (
     {{ changed_partitions(ref('int_policy__counted_messages'), 'int_policy__counted_messages',
-                          ['rule_id', 'contact_id'],
-                          "rule_id in (" ~ policy_rule_ids('cross_team_collision') ~ ")") }}
+                          ['rule_id', 'contact_id'], collision_pairs) }}
 ),
 {% endif %}
 counted as (
     select *
     from counted_messages
-    where rule_type = 'cross_team_collision'
+    where {{ collision_pairs }}
     {%- if incremental %}
         and {{ in_changed_partition('changed', [('rule_id', 'counted_messages.rule_id'),
                                                 ('contact_id', 'counted_messages.contact_id')]) }}

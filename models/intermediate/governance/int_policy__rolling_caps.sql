@@ -19,7 +19,7 @@
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
 {%- set incremental = previous_warehouse() is not none %}
-{#- the stored pairs of the rolling rules (int_policy__counted_messages holds no rule parameters) -#}
+{#- the pairs of the rolling rules, by rule id: the stored pairs hold no rule parameters -#}
 {%- set rolling_pairs = "rule_id in (" ~ policy_rule_ids('rolling_cap', "window_kind = 'rolling'")
                         ~ ") and scope_key is not null" %}
 with
@@ -45,10 +45,7 @@ counted as (
     -- the pairs with their rule, read here and in explained as subqueries (a CTE read twice
     -- would be materialised whole, every column of every pair)
     from ({{ policy_counted_messages() }}) as counted_messages
-    where
-        counted_messages.rule_type = 'rolling_cap'
-        and counted_messages.window_kind = 'rolling'
-        and counted_messages.scope_key is not null
+    where {{ rolling_pairs }}
     {%- if incremental %}
         and {{ in_changed_partition('changed', [('rule_id', 'counted_messages.rule_id'),
                                                 ('scope_key', 'counted_messages.scope_key')]) }}
