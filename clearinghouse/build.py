@@ -1,13 +1,18 @@
 """Build the warehouse: `dbt build` into a fresh DuckDB file, then swap it in atomically.
 
 DuckDB allows one writer or many readers, and a reader blocks a writer; so the build never
-touches the served file. It writes `<db>.building-<pid>`, and only when every model and
-test passed renames it over `<db>` (os.replace: atomic on one file system). Readers that
-hold the old file keep reading it; new connections see the new one.
+touches the served file. It writes `<db>.building`, and only when every model and test
+passed renames it over `<db>` (os.replace: atomic on one file system). Readers that hold the
+old file keep reading it; new connections see the new one. One build of a warehouse runs at
+a time (`<db>.build.lock`, held while it builds): a second is refused, never raced. The
+fresh file's name is the same for every build, and the raw files' row counts reach dbt
+through the environment rather than its vars, so dbt's parse of the last build is reused
+(partial parsing) when only the exports' contents changed.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -153,6 +158,9 @@ def run_dbt(
     with _environment(
         **location,
         CLEARINGHOUSE_RAW=str(raw),
+        # the rows of each raw file (rpt_load_reconciliation): from the environment, not a var,
+        # so new rows in the same files keep dbt's previous parse (partial parsing)
+        CLEARINGHOUSE_RAW_ROWS=json.dumps(inspection.row_counts(), sort_keys=True),
         CLEARINGHOUSE_PLANNED=str(planned),
         # DuckDB's threads per query (profiles.yml): every core unless set
         CLEARINGHOUSE_THREADS=os.environ.get("CLEARINGHOUSE_THREADS") or str(os.cpu_count() or 1),
@@ -415,29 +423,50 @@ def build(
         else:
             mode, extra_vars = "incremental", {"previous_warehouse": str(db_path.resolve())}
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
-    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    started = time.perf_counter()
-    try:
-        # dbt parses the project while the quality checks run (nothing is built before they
-        # pass); the build then reuses that parse: same vars, profile and target path
-        _pre_build_gate(inspection, raw, fmt, gate, meanwhile=lambda: run_dbt(
-            ["parse"], fresh, raw, fmt, target_path, quiet, inspection, extra_vars=extra_vars))
-        results = run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt, target_path,
-                          quiet, inspection, extra_vars=extra_vars)
-        if whole:
-            _record_build(fresh, fingerprint, mode)
-        _checkpoint(fresh)
-        if not select:
-            _post_build_gate(fresh, db_path, gate)
-    except BaseException:
-        fresh.unlink(missing_ok=True)
-        fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
-        raise
-    os.replace(fresh, db_path)
+    fresh = db_path.with_name(f"{db_path.name}.building")
+    with _build_lock(db_path):
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        started = time.perf_counter()
+        try:
+            # dbt parses the project while the quality checks run (nothing is built before they
+            # pass); the build then reuses that parse: same vars, profile and target path (and
+            # so does the next build, when the project and the exports' layout are the same)
+            _pre_build_gate(inspection, raw, fmt, gate, meanwhile=lambda: run_dbt(
+                ["parse"], fresh, raw, fmt, target_path, quiet, inspection, extra_vars=extra_vars))
+            results = run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt,
+                              target_path, quiet, inspection, extra_vars=extra_vars)
+            if whole:
+                _record_build(fresh, fingerprint, mode)
+            _checkpoint(fresh)
+            if not select:
+                _post_build_gate(fresh, db_path, gate)
+        except BaseException:
+            fresh.unlink(missing_ok=True)
+            fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
+            raise
+        os.replace(fresh, db_path)
     return BuildResult(db_path, time.perf_counter() - started, results, load_warnings(db_path),
                        mode)
+
+
+@contextmanager
+def _build_lock(db_path: Path):
+    """Hold `<db>.build.lock` while building db_path: one build of a warehouse at a time.
+    A second build is refused at once, naming the lock, rather than racing the first to the
+    swap. The lock is the operating system's (flock): it is released when the build ends or
+    its process dies, so a crashed build never leaves it held."""
+    lock_path = db_path.with_name(db_path.name + ".build.lock")
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of {db_path} is running (it holds {lock_path}); "
+                             "wait for it to finish, or build into another --db") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _spark_session_warehouse() -> str | None:

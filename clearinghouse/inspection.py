@@ -119,7 +119,10 @@ class Inspection:
 
     def dbt_vars(self) -> dict:
         """What dbt needs: per present file, the relation to read and contract -> header names;
-        the systems in use; the feature statuses (rpt_feature_coverage)."""
+        the systems in use; the feature statuses (rpt_feature_coverage). The same for the same
+        files in the same layout, whatever rows they hold, so dbt's parse of the project is
+        reused (partial parsing) from one day's exports to the next: the row counts are
+        row_counts(), given to dbt through the environment."""
         layout: dict[str, dict[str, dict]] = {}
         for system in load_contract().values():
             for table in system.tables.values():
@@ -129,7 +132,6 @@ class Inspection:
                     "relation": relation,
                     "columns": (report.columns if relation
                                 else {column.name: None for column in table.columns}),
-                    "rows": report.rows if relation else 0,
                     "path": report.path if relation else None,
                     # for engines that register the file themselves (Spark: macros/raw.sql)
                     "format": report.format if relation else None,
@@ -144,6 +146,17 @@ class Inspection:
             "raw_features": [asdict(feature) for feature in self.features],
             "raw_null_spellings": list(NULL_SPELLINGS),
         }
+
+    def row_counts(self) -> dict[str, dict[str, int]]:
+        """Per present raw file, its data rows as the inspection counted them (system ->
+        table -> rows; rpt_load_reconciliation's rows_in_file, macro raw_file_rows)."""
+        counts: dict[str, dict[str, int]] = {}
+        for system in load_contract().values():
+            for table in system.tables.values():
+                report = self.tables.get(table.key)
+                if report is not None and report.relation:
+                    counts.setdefault(system.name, {})[table.name] = report.rows or 0
+        return counts
 
 
 def _find_files(folder: Path, prefer: str) -> dict[str, Path]:

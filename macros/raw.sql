@@ -555,9 +555,13 @@
 
 
 {#- The inspection's view of each raw file (source_system, source_table, file_path,
-    rows_in_file: DuckDB's count of the file's data rows) as a relation. -#}
+    rows_in_file: DuckDB's count of the file's data rows) as a relation. The counts come
+    from the environment (CLEARINGHOUSE_RAW_ROWS, set by clearinghouse.build.run_dbt), not a
+    var: vars that change make dbt parse the whole project again, and the counts change
+    with every day's exports. -#}
 {% macro raw_file_rows() -%}
     {%- set tables = raw_tables_with_files() -%}
+    {%- set counts = fromjson(env_var('CLEARINGHOUSE_RAW_ROWS', '{}')) -%}
     {%- if tables -%}
     select
         files.source_system,
@@ -567,7 +571,7 @@
     from (
         values
         {%- for system, table, entry in tables %}
-        ('{{ system }}', '{{ table }}', '{{ (entry.path or "") | replace("'", "''") }}', {{ entry.rows or 0 }})
+        ('{{ system }}', '{{ table }}', '{{ (entry.path or "") | replace("'", "''") }}', {{ (counts.get(system) or {}).get(table, 0) }})
         {{- ',' if not loop.last }}
         {%- endfor %}
     ) as files (source_system, source_table, file_path, rows_in_file)

@@ -84,7 +84,7 @@ def test_build_survives_drift_and_swaps_atomically(demo_warehouse, tmp_path):
         assert fresh.execute("select count(*) from dim_contacts where title is not null"
                              ).fetchone()[0] > 0, "HubSpot titles fill in for the empty CRM column"
         assert fresh.execute("select count(*) from fct_communications").fetchone()[0] > 0
-    assert not list(tmp_path.glob("served.duckdb.building-*")), "no temporary file left behind"
+    assert not list(tmp_path.glob("served.duckdb.building*")), "no temporary file left behind"
 
 
 def test_missing_raw_table_fails_clearly_and_keeps_served_file(demo_warehouse, tmp_path):
@@ -110,7 +110,7 @@ def test_failed_dbt_build_keeps_served_file(demo_warehouse, tmp_path):
     with pytest.raises(BuildError):
         build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
     assert served.read_bytes() == before
-    assert not list(tmp_path.glob("served.duckdb.building-*"))
+    assert not list(tmp_path.glob("served.duckdb.building*"))
 
 
 def test_parquet_exports_build_the_same_warehouse(demo_warehouse, tmp_path):
@@ -187,7 +187,7 @@ def test_gate_keeps_the_served_file_when_a_build_shrinks(demo_warehouse, tmp_pat
     for mart in ("dim_accounts", "dim_contacts", "fct_communications"):
         assert f"{mart}: " in str(raised.value)
     assert served.read_bytes() == before
-    assert not list(tmp_path.glob("served.duckdb.building-*"))
+    assert not list(tmp_path.glob("served.duckdb.building*"))
 
 
 def test_engine_resources_come_from_the_environment(demo_warehouse, tmp_path, monkeypatch):
@@ -230,3 +230,55 @@ def test_unit_tests_run_only_when_asked(demo_warehouse, small_warehouse):
     assert declared > 40 and len(ran) == declared
     assert set(ran.values()) == {"pass"}
     assert unit_tests_run(small_warehouse) == {}
+
+
+def test_new_rows_in_the_same_exports_reuse_dbt_s_parse(demo_warehouse, tmp_path):
+    """The next day's exports (more rows, same files and layout) keep dbt's parse of the
+    project: only the model holding the row counts is parsed again (dbt's partial parsing;
+    a full parse of the project costs seconds at every build), and that model's compiled SQL
+    has the new counts, so rpt_load_reconciliation still balances."""
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_warehouse.raw, raw)
+    db, target = tmp_path / "w.duckdb", tmp_path / "target"
+    log, perf = target / "logs" / "dbt.log", target / "perf_info.json"
+
+    def parse():
+        before = log.stat().st_size if log.exists() else 0
+        run_dbt(["parse"], db, raw, "csv", target, quiet=True)
+        return log.read_text()[before:], json.loads(perf.read_text())
+
+    first, _ = parse()
+    assert "Starting full parse" in first
+    comments = raw / "zendesk" / "ticket_comment.csv"
+    lines = comments.read_text().splitlines(keepends=True)
+    comments.write_text("".join(lines) + lines[-1])  # one row more
+    second, info = parse()
+    assert "Unable to do partial parsing" not in second and "full parse" not in second
+    # the model and its properties file, of ~370 files (a full parse reads every one)
+    assert info["is_partial_parse_enabled"] and info["parsed_path_count"] <= 2, info
+
+    run_dbt(["compile", "--select", "rpt_load_reconciliation"], db, raw, "csv", target,
+            quiet=True)
+    compiled = next((target / "compiled").rglob("rpt_load_reconciliation.sql")).read_text()
+    assert f"'ticket_comment', '{comments}', {len(lines)})" in compiled  # header + 1 = rows
+
+
+def test_a_second_build_of_the_same_warehouse_is_refused(demo_warehouse, tmp_path):
+    """While a build of a warehouse runs (it holds `<db>.build.lock`), another build of the
+    same file stops at once, naming the lock, and leaves the served file as it was; the
+    lock is the operating system's, so it is free again as soon as its holder lets go."""
+    import fcntl
+
+    served = tmp_path / "served.duckdb"
+    shutil.copy(demo_warehouse.db, served)
+    before = served.read_bytes()
+    with (tmp_path / "served.duckdb.build.lock").open("a") as running:
+        fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the first build
+        with pytest.raises(BuildError, match=r"another build of .*served.duckdb is running"):
+            build(db_path=served, raw=demo_warehouse.raw, target_path=tmp_path / "target",
+                  quiet=True)
+        fcntl.flock(running, fcntl.LOCK_UN)
+    assert served.read_bytes() == before
+    assert not list(tmp_path.glob("served.duckdb.building*"))
+    with (tmp_path / "served.duckdb.build.lock").open("a") as free:
+        fcntl.flock(free, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: no error

@@ -6,7 +6,7 @@ the rows it wrote, not from the project's SQL.
 
 - error cases run `build()` against a copy of the clean warehouse (the served file): the
   exception and message are as expected, the served file is byte-identical afterwards and
-  no `*.building-*` file is left; the ones that stop before dbt leave no run_results.json;
+  no `*.building*` file is left; the ones that stop before dbt leave no run_results.json;
 - loads cases run a selected build (`+rpt_load_reconciliation +audit_rejected_rows`, plus
   the staging models and `+audit_quarantined_records` a case checks; no post-build gate)
   and compare the reconciliation (which must balance for every table), the rejected rows
@@ -225,7 +225,7 @@ def _check_error(raw: Path, expected: corpus.Expected, served: tuple[Path, str],
     for part in expected.message:
         assert part.format(raw=raw).lower() in message, f"{part!r} not in {raised.value}"
     assert _sha256(path) == digest, "the served warehouse changed"
-    assert list(path.parent.glob(f"{path.name}.building-*")) == []
+    assert list(path.parent.glob(f"{path.name}.building*")) == []
     if not expected.full_build:
         assert not (target / "run_results.json").exists(), "dbt ran"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 # Independent Python versions of some starter segments, over dim_accounts.
@@ -69,21 +71,39 @@ def test_history_spells_do_not_overlap_and_current_spell_is_membership(demo_ware
     assert current_spells == members
 
 
-def test_history_days_equal_member_days(demo_warehouse):
-    """Spells cover exactly the days the predicate held (recomputed from the daily rows)."""
-    spell_days, member_days = demo_warehouse.query(
-        """
-        select
-            (select sum(days_in_segment) from fct_segment_membership_history),
-            (select count(*) from int_segments__account_member_days)
-        """)[0]
-    assert spell_days == member_days > 0
-    exits = demo_warehouse.query(
-        """
-        select count(*) from fct_segment_membership_history
-        where not is_current and (
-            exited_date is null
-            or exited_date <> entered_date + to_days(days_in_segment)
-        )
-        """)[0][0]
-    assert exits == 0
+def test_history_spells_equal_runs_of_member_days(demo_warehouse):
+    """Every spell of the history is a maximal run of consecutive days on which the seed's
+    predicate held, recomputed here from the daily attributes one day at a time (Python
+    runs over each segment's member days, not the model's window pass)."""
+    definitions = demo_warehouse.query(
+        "select segment_id, predicate from segment_definitions where cast(is_active as boolean)")
+    assert definitions
+    expected = set()
+    for segment_id, predicate in definitions:
+        member_days = demo_warehouse.query(
+            f"""select account_id, day_number, state_date, data_end_date
+            from int_segments__account_daily_attributes
+            where coalesce(({predicate}), false)
+            order by account_id, day_number""")
+        run = None
+        for account_id, day_number, state_date, data_end_date in [*member_days, (None,) * 4]:
+            if run and (account_id != run[0] or day_number != run[1] + run[3]):
+                last_date = run[2] + timedelta(days=run[3] - 1)
+                expected.add((segment_id, run[0], run[2], run[3],
+                              None if last_date == run[4] else last_date + timedelta(days=1)))
+                run = None
+            if account_id is None:
+                break
+            if run:
+                run[3] += 1
+            else:
+                run = [account_id, day_number, state_date, 1, data_end_date]
+    spells = set(demo_warehouse.query(
+        """select segment_id, account_id, entered_date, days_in_segment, exited_date
+        from fct_segment_membership_history"""))
+    assert len(expected) > 100
+    assert spells == expected
+    current = demo_warehouse.query(
+        "select count(*) from fct_segment_membership_history "
+        "where is_current <> (exited_date is null)")[0][0]
+    assert current == 0

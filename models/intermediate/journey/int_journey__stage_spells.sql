@@ -1,7 +1,11 @@
 {#-
   One row per stage spell: a maximal run of consecutive days an account spent in one
-  journey stage (gaps and islands over int_accounts__daily_stage). Spells of an account
-  tile its history from its first activity to the data's end without gap or overlap.
+  journey stage, from int_accounts__daily_stage (dense: one row per account and day). One
+  window pass per account (ordered by day) marks the days whose stage differs from the day
+  before (a spell's first day, carrying its entry rule) or after (its last day); only those
+  bounds are kept and paired, rather than grouping every day into islands (issue 12).
+  Spells of an account tile its history from its first activity to the data's end without
+  gap or overlap.
   The one definition of a stage spell: int_accounts__current_stage reads it and the mart
   fct_account_stage_history publishes it.
 -#}
@@ -11,57 +15,51 @@ daily_stage as (
     select * from {{ ref('int_accounts__daily_stage') }}
 ),
 
-islands as (
+stage_days as (
     select
         account_id,
         state_date,
         journey_stage,
         stage_rule,
         data_end_date,
-        row_number() over (partition by account_id order by state_date)
-        - row_number() over (partition by account_id, journey_stage order by state_date) as island
+        coalesce(lag(journey_stage) over account_days <> journey_stage, true) as is_first_day,
+        coalesce(lead(journey_stage) over account_days <> journey_stage, true) as is_last_day
     from daily_stage
+    window account_days as (partition by account_id order by state_date)
 ),
 
-spells as (
+-- a spell's first and last day (one row when it lasts a day): each first day's last day is
+-- its own or the next bound's
+bounds as (
     select
         account_id,
         journey_stage,
-        island,
-        min(state_date) as first_date,
-        max(state_date) as last_date,
-        max(data_end_date) as data_end_date,
-        count(*) as days_in_stage
-    from islands
-    group by account_id, journey_stage, island
-),
-
-entry_rules as (
-    select
-        islands.account_id,
-        islands.island,
-        islands.journey_stage,
-        islands.stage_rule
-    from islands
-    inner join spells
-        on
-            islands.account_id = spells.account_id
-            and islands.journey_stage = spells.journey_stage
-            and islands.island = spells.island
-            and islands.state_date = spells.first_date
+        stage_rule,
+        data_end_date,
+        is_first_day,
+        state_date as first_date,
+        case
+            when is_last_day then state_date
+            else lead(state_date) over account_bounds
+        end as last_date
+    from stage_days
+    where is_first_day or is_last_day
+    window account_bounds as (partition by account_id order by state_date)
 ),
 
 numbered as (
     select
-        spells.*,
-        entry_rules.stage_rule as entry_rule,
-        row_number() over (partition by spells.account_id order by spells.first_date) as spell_number
-    from spells
-    inner join entry_rules
-        on
-            spells.account_id = entry_rules.account_id
-            and spells.journey_stage = entry_rules.journey_stage
-            and spells.island = entry_rules.island
+        account_id,
+        journey_stage,
+        stage_rule as entry_rule,
+        first_date,
+        last_date,
+        data_end_date,
+        1 + {{ dbt.datediff('first_date', 'last_date', 'day') }}
+            as days_in_stage,
+        row_number() over (partition by account_id order by first_date) as spell_number
+    from bounds
+    where is_first_day
 ),
 
 final as (

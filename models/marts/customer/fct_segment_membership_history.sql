@@ -1,35 +1,14 @@
 {#-
   Segment membership spells: one row per continuous run of days on which an account met a
-  segment's predicate (gaps and islands over int_segments__account_member_days), from the
-  daily state over the full history, so the history is reproducible from the raw exports
+  segment's predicate (int_segments__membership_spells), from the daily state over the full
+  history, so the history is reproducible from the raw exports
   (not from snapshots). entered_at is the first day of the spell, exited_at the first day
   the account no longer met it (null while it still does).
 -#}
 with
 
-member_days as (
-    select * from {{ ref('int_segments__account_member_days') }}
-),
-
-islands as (
-    select
-        *,
-        day_number - row_number() over (
-            partition by segment_id, account_id order by day_number
-        ) as island
-    from member_days
-),
-
 spells as (
-    select
-        segment_id,
-        account_id,
-        min(state_date) as entered_date,
-        max(state_date) as last_member_date,
-        max(data_end_date) as data_end_date,
-        count(*) as days_in_segment
-    from islands
-    group by segment_id, account_id, island
+    select * from {{ ref('int_segments__membership_spells') }}
 ),
 
 final as (
