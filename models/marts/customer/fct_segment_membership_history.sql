@@ -1,9 +1,9 @@
 {#-
   Segment membership spells: one row per continuous run of days on which an account met a
   segment's predicate (int_segments__membership_spells), from the daily state over the full
-  history, so the history is reproducible from the raw exports
-  (not from snapshots). entered_at is the first day of the spell, exited_at the first day
-  the account no longer met it (null while it still does).
+  history, so the history is reproducible from the raw exports (not from snapshots).
+  entered_date is the first day of the spell, exited_date the first day the account no
+  longer met it (null while it still does).
 -#}
 with
 
