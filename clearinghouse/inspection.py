@@ -151,11 +151,9 @@ class Inspection:
         """Per present raw file, its data rows as the inspection counted them (system ->
         table -> rows; rpt_load_reconciliation's rows_in_file, macro raw_file_rows)."""
         counts: dict[str, dict[str, int]] = {}
-        for system in load_contract().values():
-            for table in system.tables.values():
-                report = self.tables.get(table.key)
-                if report is not None and report.relation:
-                    counts.setdefault(system.name, {})[table.name] = report.rows or 0
+        for report in self.tables.values():
+            if report.relation:  # the files dbt reads (dbt_vars)
+                counts.setdefault(report.system, {})[report.table] = report.rows or 0
         return counts
 
 
