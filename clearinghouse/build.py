@@ -16,6 +16,8 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -50,6 +52,7 @@ class BuildResult:
     results: list  # dbt node results (name, status)
     warnings: list[str] = field(default_factory=list)  # rows rejected, unknown values
     mode: str = "full"  # "incremental", or "full" with why when an incremental one was asked
+    checks: str = "before"  # the quality checks: "before" dbt's build, "beside" it, "skipped"
 
 
 def load_warnings(db_path: Path) -> list[str]:
@@ -129,13 +132,15 @@ def run_dbt(
     inspection: Inspection | None = None,
     target: str = "dev",
     extra_vars: dict | None = None,
+    callbacks: list[Callable] | None = None,
 ) -> list:
     """Run one dbt command against db_path; raise BuildError on failure. target_path
     (compiled SQL, manifest, logs) defaults to the project's target/; give concurrent
     builds their own. The raw folder's inspection (done here unless given) tells dbt which
     files and columns there are (var raw_layout). target: the profiles.yml target; on
     `spark`, db_path is the Spark warehouse directory. extra_vars: more dbt vars (an
-    incremental build's previous_warehouse)."""
+    incremental build's previous_warehouse). callbacks: dbtRunner's, called with each of dbt's
+    events."""
     from dbt.cli.main import dbtRunner
 
     inspection = inspection or check_raw_folder(raw, fmt)
@@ -166,7 +171,7 @@ def run_dbt(
         CLEARINGHOUSE_THREADS=os.environ.get("CLEARINGHOUSE_THREADS") or str(os.cpu_count() or 1),
     ):
         try:
-            result = dbtRunner().invoke(argv)
+            result = dbtRunner(callbacks=callbacks).invoke(argv)
         finally:
             _release_duckdb()
     if not result.success:
@@ -201,15 +206,97 @@ class GateError(BuildError):
     than the gate allows. The message says what changed and how to accept it."""
 
 
+def quality_beside_build() -> bool:
+    """Whether the raw-export quality checks run beside dbt's build rather than before it.
+    Beside, they cost no time of their own (at small scale they took 13-17 s before dbt could
+    start); if they fail, dbt is stopped and nothing is served, as before. They run before it
+    when a memory limit is set (CLEARINGHOUSE_MEMORY_LIMIT): the checks' process (up to 2.6 GiB
+    at medium scale) would add to dbt's memory. And only in the main thread: a failing check
+    stops dbt the way Ctrl-C does, with a signal to it (_StopOnFailedChecks)."""
+    return (not os.environ.get("CLEARINGHOUSE_MEMORY_LIMIT")
+            and threading.current_thread() is threading.main_thread())
+
+
+class _StopOnFailedChecks:
+    """While the main thread runs dbt's build beside the quality checks: when the checks'
+    report comes in with errors, interrupt the main thread as Ctrl-C would (SIGINT to it,
+    handled by raising _checks_failed_interrupt()): dbt cancels its running queries, stops
+    scheduling models and returns the interruption as a failure. Armed by dbt's first NodeStart
+    event (its `callback`), so dbt is interrupted while it runs models, where it handles Ctrl-C
+    cleanly, not while it parses the project; a report that came in earlier stops dbt at its
+    first model. Any other SIGINT (Ctrl-C) does what it did before. Once the `with` block is
+    left, nothing is interrupted and the previous handler is back."""
+
+    def __init__(self, checked):
+        self.checked = checked
+        self.fired = False  # the main thread was interrupted because the checks failed
+        self._lock = threading.Lock()
+        self._open = self._armed = self._failed = False
+        self._main = threading.main_thread().ident
+
+    def _fire(self) -> None:  # under the lock
+        if self._open and self._armed and self._failed:
+            self._open, self.fired = False, True
+            signal.pthread_kill(self._main, signal.SIGINT)
+
+    def _on_report(self, checked) -> None:  # in the executor's thread, or at once if done
+        if checked.cancelled() or checked.exception() is not None or not checked.result().errors:
+            return
+        with self._lock:
+            self._failed = True
+            self._fire()
+
+    def callback(self, event) -> None:  # dbt's events, from any of its threads
+        if not self._armed and event.info.name == "NodeStart":
+            with self._lock:
+                self._armed = True
+                self._fire()
+
+    def _on_sigint(self, signum, frame):
+        if self.fired:
+            raise _checks_failed_interrupt()
+        if callable(self._previous):  # another SIGINT: what it did before
+            return self._previous(signum, frame)
+        if self._previous != signal.SIG_IGN:  # ignored (a background job): still ignored
+            raise KeyboardInterrupt
+        return None
+
+    def __enter__(self):
+        self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        self._open = True
+        self.checked.add_done_callback(self._on_report)
+        return self
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._open = False
+        signal.signal(signal.SIGINT, self._previous)
+        return False
+
+
+def _checks_failed_interrupt() -> KeyboardInterrupt:
+    """The interruption of dbt when the quality checks failed: a KeyboardInterrupt (dbt
+    cancels its queries and stops, as on Ctrl-C) that is also one of dbt's own errors, which
+    dbt reports in one line rather than with a stack trace."""
+    from dbt_common.exceptions import DbtRuntimeError
+
+    class ChecksFailed(KeyboardInterrupt, DbtRuntimeError):
+        pass
+
+    return ChecksFailed("the raw exports failed their quality checks: the build was stopped")
+
+
 def _quality_in_child(inspection: Inspection, raw: Path, fmt: str,
-                      meanwhile: Callable[[], object] | None = None):
+                      meanwhile: Callable[[], object] | None = None, stop_meanwhile: bool = False):
     """The raw-export quality checks (clearinghouse.quality.check_raw, given the build's
     inspection of raw rather than inspecting the files again), in a child process:
     Great Expectations validates pandas frames (a process running the checks alone peaks at
-    2.9 GiB at medium scale), and memory a process has freed is not always returned to the
+    2.6 GiB at medium scale), and memory a process has freed is not always returned to the
     system, so in the build's process it would add to dbt's peak. `meanwhile` runs in this
     process while the checks do; what it raises is raised after the checks' report is in
-    (returned with it), so a caller can put the report's errors first."""
+    (returned with it), so a caller can put the report's errors first. stop_meanwhile: a report
+    with errors interrupts `meanwhile` (dbt's build; main thread only, _StopOnFailedChecks).
+    Returns (report, what meanwhile raised or None, what it returned, whether it was stopped)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -217,21 +304,33 @@ def _quality_in_child(inspection: Inspection, raw: Path, fmt: str,
 
     context = multiprocessing.get_context("spawn")
     failure: BaseException | None = None
+    value, stopped = None, False
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         checked = pool.submit(check_raw, raw, fmt=fmt, inspection=inspection)
         if meanwhile is not None:
+            stopper = _StopOnFailedChecks(checked)
             try:
-                meanwhile()
-            except Exception as error:  # noqa: BLE001 - re-raised by the caller
-                failure = error
-        return checked.result(), failure
+                if stop_meanwhile:
+                    with stopper:
+                        value = meanwhile(stopper.callback)
+                else:
+                    value = meanwhile()
+            except BaseException as error:  # noqa: BLE001 - re-raised by the caller
+                if not stopper.fired:  # our own interruption is the report's errors, below
+                    if not isinstance(error, Exception):
+                        raise  # Ctrl-C, exit
+                    failure = error
+            stopped = stopper.fired
+        return checked.result(), failure, value, stopped
 
 
 def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
-                    meanwhile: Callable[[], object] | None = None) -> None:
-    """Before dbt builds anything: empty core exports, then the raw-export quality checks.
-    `meanwhile` (e.g. dbt's parse of the project) runs while the checks do; if it fails,
-    its error is raised after the gate's own."""
+                    meanwhile: Callable[[], object] | None = None, beside: bool = False):
+    """The build gate on the raw exports: empty core exports, then the raw-export quality
+    checks. `meanwhile` runs while the checks do (dbt's parse of the project; with `beside`,
+    dbt's whole build, stopped if the checks fail); if it fails, its error is raised after the
+    gate's own. Nothing runs beside the checks when a core export is empty. Returns what
+    `meanwhile` returned."""
     problems = []
     if not gate.accept_shrink:
         contract = load_contract()
@@ -240,18 +339,26 @@ def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
             if table.core and report.found and not report.error and report.rows == 0:
                 problems.append(f"{report.path} has no rows (header only): an empty core export "
                                 "is never served (accept with --accept-shrink)")
-    failure = None
+    failure, value, stopped = None, None, False
     if gate.quality:
-        report, failure = _quality_in_child(inspection, raw, fmt, meanwhile)
+        report, failure, value, stopped = _quality_in_child(
+            inspection, raw, fmt, None if problems else meanwhile, stop_meanwhile=beside)
         problems += [f"quality: {key}: {check.message} (`clearinghouse quality` for the report; "
                      "--skip-quality to build anyway)" for key, check in report.errors]
     elif meanwhile is not None and not problems:
-        meanwhile()
+        value = meanwhile()
     if problems:
-        raise GateError("the raw exports did not pass the build gate, nothing was built:\n"
+        if not beside or meanwhile is None:
+            outcome = "nothing was built"
+        elif stopped:
+            outcome = "dbt's build, which ran beside the checks, was stopped; nothing was served"
+        else:
+            outcome = "nothing was served"
+        raise GateError(f"the raw exports did not pass the build gate, {outcome}:\n"
                         + "\n".join(f"  - {problem}" for problem in problems))
     if failure is not None:
         raise failure
+    return value
 
 
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int | None:
@@ -428,14 +535,26 @@ def build(
         for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
             leftover.unlink(missing_ok=True)
         started = time.perf_counter()
+        checks = ("skipped" if not gate.quality
+                  else "beside" if quality_beside_build() else "before")
         try:
-            # dbt parses the project while the quality checks run (nothing is built before they
-            # pass); the build then reuses that parse: same vars, profile and target path (and
-            # so does the next build, when the project and the exports' layout are the same)
-            _pre_build_gate(inspection, raw, fmt, gate, meanwhile=lambda: run_dbt(
-                ["parse"], fresh, raw, fmt, target_path, quiet, inspection, extra_vars=extra_vars))
-            results = run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt,
-                              target_path, quiet, inspection, extra_vars=extra_vars)
+            def dbt_build(callback=None):
+                return run_dbt(_build_args(select, exclude, unit_tests), fresh, raw, fmt,
+                               target_path, quiet, inspection, extra_vars=extra_vars,
+                               callbacks=[callback] if callback else None)
+
+            if checks == "beside":
+                results = _pre_build_gate(inspection, raw, fmt, gate, meanwhile=dbt_build,
+                                          beside=True)
+            else:
+                # dbt parses the project while the checks run (nothing is built before they
+                # pass); the build then reuses that parse: same vars, profile and target path
+                # (and so does the next build, when the project and the exports' layout are
+                # the same)
+                _pre_build_gate(inspection, raw, fmt, gate, meanwhile=lambda: run_dbt(
+                    ["parse"], fresh, raw, fmt, target_path, quiet, inspection,
+                    extra_vars=extra_vars))
+                results = dbt_build()
             if whole:
                 _record_build(fresh, fingerprint, mode)
             _checkpoint(fresh)
@@ -447,7 +566,7 @@ def build(
             raise
         os.replace(fresh, db_path)
     return BuildResult(db_path, time.perf_counter() - started, results, load_warnings(db_path),
-                       mode)
+                       mode, checks)
 
 
 @contextmanager

@@ -34,7 +34,7 @@ from clearinghouse.inspection import TableReport as FileReport
 from clearinghouse.parsing import patterns
 
 FORMATS = ("csv", "parquet")
-DEFAULT_MAX_ROWS = 500_000  # above this a table is validated on a reservoir sample
+DEFAULT_MAX_ROWS = 500_000  # above this a table is validated on a sample of about this many rows
 MAX_EXAMPLES = 5
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +293,11 @@ def _read_table(
     select = [f"nullif(trim(cast({_quote(file.columns[name])} as varchar)), '') "
               f"as {_quote(name)}" for name in checked]
     sampled = max_rows is not None and (file.rows or 0) > max_rows
-    sample = f" using sample reservoir({int(max_rows)} rows) repeatable (42)" if sampled else ""
+    # a Bernoulli sample (each row kept with probability max_rows / rows, seeded: the same
+    # rows each time): one pass in DuckDB's threads, where a reservoir of exactly max_rows
+    # rows is kept by one thread (4.3 s against 1.1 s for 1M HubSpot events)
+    percent = 100 * max_rows / file.rows if sampled else 100
+    sample = f" using sample {percent:.9f}% (bernoulli, 42)" if sampled else ""
     frame = connection.sql(f"select {', '.join(select)} from {file.relation}{sample}").df()
     return frame, sampled
 
@@ -430,10 +434,11 @@ def check_raw(
     inspection finds either). Returns the report (never raises for bad data or missing
     files; `report.ok` is False when any error-severity check failed, structural or not).
     With `out`, also writes `out/quality_report.json` and `out/quality_report.md`. Tables with
-    more than `max_rows` rows are validated on a reservoir sample of `max_rows` rows (row
-    counts stay exact); `None` reads everything. `inspection`: `inspect_raw(raw, prefer=fmt)`
-    when the caller has it already (`clearinghouse build` has), so the files are not
-    inspected twice (at medium scale the inspection reads every file: about 13 s).
+    more than `max_rows` rows are validated on a seeded Bernoulli sample of about `max_rows`
+    rows (row counts stay exact); `None` reads everything. `inspection`:
+    `inspect_raw(raw, prefer=fmt)` when the caller has it already (`clearinghouse build`
+    has), so the files are not inspected twice (at medium scale the inspection reads every
+    file: about 13 s).
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
@@ -450,6 +455,7 @@ def check_raw(
         datasource = context.data_sources.add_pandas("raw_exports")
         tables: list[TableReport] = []
         with duckdb.connect() as connection:
+            connection.execute("set enable_progress_bar = false")  # quiet beside a build
             for logical in inspection.logical:
                 system = contract[logical.system]
                 layouts = [t for t in system.layouts()[logical.name]
@@ -555,7 +561,7 @@ def format_markdown(report: QualityReport) -> str:
         f"- result: **{status}**: {len(report.errors)} errors, {len(report.warnings)} warnings "
         f"over {len(report.tables)} tables",
         f"- Great Expectations {report.great_expectations_version}, {report.seconds:.1f} s"
-        + (f"; tables over {report.max_rows:,} rows are validated on a reservoir sample"
+        + (f"; tables over {report.max_rows:,} rows are validated on a sample of about as many rows"
            if report.max_rows else ""),
         "",
         "| table | file | rows | validated | checks | errors | warnings |",

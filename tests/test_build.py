@@ -282,3 +282,112 @@ def test_a_second_build_of_the_same_warehouse_is_refused(demo_warehouse, tmp_pat
     assert not list(tmp_path.glob("served.duckdb.building*"))
     with (tmp_path / "served.duckdb.build.lock").open("a") as free:
         fcntl.flock(free, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: no error
+
+
+def _garble_invoice_timestamps(raw: Path) -> None:
+    """5% of Stripe invoices created 'yesterday': the quality checks' timestamp check fails."""
+    _rewrite(raw / "stripe" / "invoice.csv",
+             "select * replace (case when row_number() over () % 20 = 0 then 'yesterday' "
+             "else created end as created) from {src}")
+
+
+def _quality_failure(demo_warehouse, tmp_path: Path) -> tuple[GateError, Path, bytes]:
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_warehouse.raw, raw)
+    _garble_invoice_timestamps(raw)
+    served = tmp_path / "served.duckdb"
+    shutil.copy(demo_warehouse.db, served)
+    before = served.read_bytes()
+    with pytest.raises(GateError) as raised:
+        build(db_path=served, raw=raw, target_path=tmp_path / "target", quiet=True)
+    message = str(raised.value)
+    assert "quality: stripe/invoice: created" in message and "--skip-quality" in message
+    assert served.read_bytes() == before, "the served warehouse changed"
+    assert not list(tmp_path.glob("served.duckdb.building*"))
+    return raised.value, served, before
+
+
+def test_failing_quality_checks_beside_the_build_stop_it(demo_warehouse, tmp_path, monkeypatch):
+    """Without a memory limit the quality checks run beside dbt's build. When they fail, the
+    gate names the file and column, nothing is served, and dbt is stopped if it was still
+    running: the message says which, and dbt's run results agree with it."""
+    import signal
+
+    monkeypatch.delenv("CLEARINGHOUSE_MEMORY_LIMIT", raising=False)
+    handler = signal.getsignal(signal.SIGINT)
+    error, served, before = _quality_failure(demo_warehouse, tmp_path)
+    assert "nothing was served" in str(error)
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    nodes = [n for n in manifest["nodes"].values()
+             if n["resource_type"] in ("model", "seed", "test")
+             and not n["unique_id"].startswith("unit_test")]
+    run_results = tmp_path / "target" / "run_results.json"
+    finished = json.loads(run_results.read_text())["results"] if run_results.exists() else []
+    if "was stopped" in str(error):
+        assert len(finished) < len(nodes) // 2, "dbt was said to be stopped but ran on"
+    else:
+        assert len(finished) == len(nodes), "dbt was said to have finished but did not"
+    assert signal.getsignal(signal.SIGINT) == handler  # Ctrl-C does what it did before
+
+
+def test_failing_quality_checks_under_a_memory_limit_stop_before_dbt(demo_warehouse, tmp_path,
+                                                                     monkeypatch):
+    """Under a memory limit the checks run before dbt's build (their memory would add to
+    dbt's): when they fail, dbt has only parsed the project."""
+    monkeypatch.setenv("CLEARINGHOUSE_MEMORY_LIMIT", "4GB")
+    error, _, _ = _quality_failure(demo_warehouse, tmp_path)
+    assert "nothing was built" in str(error)
+    assert not (tmp_path / "target" / "run_results.json").exists(), "dbt built models"
+
+
+def test_a_failed_quality_report_interrupts_dbt_once_it_runs_models():
+    """The stopper (clearinghouse.build._StopOnFailedChecks), without dbt: a report with
+    errors interrupts the main thread only once dbt has started its first model (not while
+    it parses), with an interruption dbt reads as one of its own errors; a clean report, or
+    one arriving after the build, interrupts nothing; SIGINT's handler is back afterwards."""
+    import signal
+    import threading
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from dbt_common.exceptions import DbtBaseException
+
+    from clearinghouse.build import _StopOnFailedChecks
+
+    def report(*errors):
+        return SimpleNamespace(errors=list(errors))
+
+    handler = signal.getsignal(signal.SIGINT)
+    node_start = SimpleNamespace(info=SimpleNamespace(name="NodeStart"))
+    other_event = SimpleNamespace(info=SimpleNamespace(name="MainReportVersion"))
+
+    # a failed report while dbt parses: nothing yet; dbt's first model (its thread): stopped
+    checked = Future()
+    stopper = _StopOnFailedChecks(checked)
+    with pytest.raises(KeyboardInterrupt) as raised, stopper:
+        stopper.callback(other_event)
+        checked.set_result(report(("stripe/invoice", "created")))
+        assert not stopper.fired
+        threading.Thread(target=stopper.callback, args=[node_start]).start()
+        threading.Event().wait(60)  # interrupted long before it times out
+    assert stopper.fired and isinstance(raised.value, DbtBaseException)
+    assert signal.getsignal(signal.SIGINT) == handler
+
+    # a clean report while models run: nothing
+    checked = Future()
+    stopper = _StopOnFailedChecks(checked)
+    with stopper:
+        stopper.callback(node_start)
+        threading.Thread(target=checked.set_result, args=[report()]).start()
+        threading.Event().wait(0.5)
+    assert not stopper.fired
+
+    # a failed report after the build: nothing
+    checked = Future()
+    stopper = _StopOnFailedChecks(checked)
+    with stopper:
+        stopper.callback(node_start)
+    checked.set_result(report(("stripe/invoice", "created")))
+    threading.Event().wait(0.5)
+    assert not stopper.fired
+    assert signal.getsignal(signal.SIGINT) == handler
