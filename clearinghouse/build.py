@@ -287,7 +287,7 @@ def _checks_failed_interrupt() -> KeyboardInterrupt:
 
 
 def _quality_in_child(inspection: Inspection, raw: Path, fmt: str,
-                      meanwhile: Callable[[], object] | None = None, stop_meanwhile: bool = False):
+                      meanwhile: Callable[..., object] | None = None, stop_meanwhile: bool = False):
     """The raw-export quality checks (clearinghouse.quality.check_raw, given the build's
     inspection of raw rather than inspecting the files again), in a child process:
     Great Expectations validates pandas frames (a process running the checks alone peaks at
@@ -325,12 +325,12 @@ def _quality_in_child(inspection: Inspection, raw: Path, fmt: str,
 
 
 def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
-                    meanwhile: Callable[[], object] | None = None, beside: bool = False):
+                    meanwhile: Callable[..., object] | None = None, beside: bool = False):
     """The build gate on the raw exports: empty core exports, then the raw-export quality
     checks. `meanwhile` runs while the checks do (dbt's parse of the project; with `beside`,
-    dbt's whole build, stopped if the checks fail); if it fails, its error is raised after the
-    gate's own. Nothing runs beside the checks when a core export is empty. Returns what
-    `meanwhile` returned."""
+    dbt's whole build, given a dbt event callback and stopped if the checks fail); if it
+    fails, its error is raised after the gate's own. Nothing runs beside the checks when a
+    core export is empty. Returns what `meanwhile` returned."""
     problems = []
     if not gate.accept_shrink:
         contract = load_contract()

@@ -59,7 +59,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"built {result.db_path} in {result.seconds:.1f}s ({len(result.results)} dbt nodes, "
-          f"{result.mode})")
+          f"{result.mode}; quality checks {result.checks})")
     for warning in result.warnings:
         print(f"warning: {warning}")
     return 0
