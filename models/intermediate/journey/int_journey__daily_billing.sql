@@ -1,9 +1,9 @@
 {#-
   The billing state of every account at the end of every day (one row per row of
   int_accounts__daily_spine), from Stripe. Every "at the end of day d" test is "at instant
-  d + 1 day 00:00 UTC". Intervals are turned into +1/-1 deltas on their first and end day,
-  and each day's state is the running total of the deltas up to it (macro
-  journey_running_totals), so no range join is needed.
+  d + 1 day 00:00 UTC". Intervals are turned into +1/-1 deltas on their first and end day
+  and summed over the dense spine (macro journey_spine_deltas, a running sum per account),
+  so no range join is needed.
 
   - is_customer: a subscription started on or before d and not ended by the end of d
     (ended_at, else canceled_at for a canceled subscription without an end).
@@ -241,17 +241,22 @@ deltas as (
         and paid_date > due_date
 ),
 
+spine_deltas as (
+    {{ journey_spine_deltas('deltas', ['live_subscriptions', 'invoiced_mrr', 'past_due_invoices']) }}
+),
+
 running as (
     select
         account_id,
         state_date,
         day_number,
-        live_subscriptions_total as live_subscription_count,
-        round(invoiced_mrr_total, 2) as invoiced_mrr,
-        past_due_invoices_total as past_due_invoice_count
-    from (
-        {{ journey_running_totals('deltas', ['live_subscriptions', 'invoiced_mrr', 'past_due_invoices']) }}
-    ) as totals
+        sum(live_subscriptions) over account_history as live_subscription_count,
+        round(sum(invoiced_mrr) over account_history, 2) as invoiced_mrr,
+        sum(past_due_invoices) over account_history as past_due_invoice_count
+    from spine_deltas
+    window account_history as (
+        partition by account_id order by state_date rows between unbounded preceding and current row
+    )
 ),
 
 -- the last invoiced MRR on or before each day (one more pass in the same order)

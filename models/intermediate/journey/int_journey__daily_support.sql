@@ -2,8 +2,8 @@
   The support state of every account at the end of every day (one row per row of
   int_accounts__daily_spine), from the live Zendesk tickets of int_support__tickets (the
   account of the ticket's organization, else the requester's). A ticket is +1 on the day
-  it is created and -1 on the day it is solved; a day's state is the running total of
-  these deltas up to it (macro journey_running_totals).
+  it is created and -1 on the day it is solved, summed over the dense spine (macro
+  journey_spine_deltas).
 
   - open_urgent_ticket_count / open_high_ticket_count: tickets of that priority created by
     the end of d and not solved by then.
@@ -50,20 +50,23 @@ deltas as (
     where account_id is not null and satisfaction_score <= 2 and rated_at is not null
 ),
 
-totals as (
-    {{ journey_running_totals(
-        'deltas', ['urgent_tickets', 'high_tickets', 'low_csat_scores'], {'low_csat_scores': [30]}
-    ) }}
+spine_deltas as (
+    {{ journey_spine_deltas('deltas', ['urgent_tickets', 'high_tickets', 'low_csat_scores']) }}
 ),
 
 final as (
     select
         account_id,
         state_date,
-        cast(urgent_tickets_total as integer) as open_urgent_ticket_count,
-        cast(high_tickets_total as integer) as open_high_ticket_count,
-        cast(low_csat_scores_total - low_csat_scores_total_30d_earlier as integer) as low_csat_count_30d
-    from totals
+        cast(sum(urgent_tickets) over account_history as integer) as open_urgent_ticket_count,
+        cast(sum(high_tickets) over account_history as integer) as open_high_ticket_count,
+        cast(sum(low_csat_scores) over (
+            partition by account_id order by state_date rows between 29 preceding and current row
+        ) as integer) as low_csat_count_30d
+    from spine_deltas
+    window account_history as (
+        partition by account_id order by state_date rows between unbounded preceding and current row
+    )
 )
 
 select * from final
