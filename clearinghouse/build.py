@@ -340,12 +340,14 @@ def _pre_build_gate(inspection: Inspection, raw: Path, fmt: str, gate: Gate,
                 problems.append(f"{report.path} has no rows (header only): an empty core export "
                                 "is never served (accept with --accept-shrink)")
     failure, value, stopped = None, None, False
+    if problems:  # nothing runs beside the checks
+        meanwhile = None
     if gate.quality:
         report, failure, value, stopped = _quality_in_child(
-            inspection, raw, fmt, None if problems else meanwhile, stop_meanwhile=beside)
+            inspection, raw, fmt, meanwhile, stop_meanwhile=beside)
         problems += [f"quality: {key}: {check.message} (`clearinghouse quality` for the report; "
                      "--skip-quality to build anyway)" for key, check in report.errors]
-    elif meanwhile is not None and not problems:
+    elif meanwhile is not None:
         value = meanwhile()
     if problems:
         if not beside or meanwhile is None:

@@ -296,8 +296,7 @@ def _read_table(
     # a Bernoulli sample (each row kept with probability max_rows / rows, seeded: the same
     # rows each time): one pass in DuckDB's threads, where a reservoir of exactly max_rows
     # rows is kept by one thread (4.3 s against 1.1 s for 1M HubSpot events)
-    percent = 100 * max_rows / file.rows if sampled else 100
-    sample = f" using sample {percent:.9f}% (bernoulli, 42)" if sampled else ""
+    sample = f" using sample {100 * max_rows / file.rows:.9f}% (bernoulli, 42)" if sampled else ""
     frame = connection.sql(f"select {', '.join(select)} from {file.relation}{sample}").df()
     return frame, sampled
 
