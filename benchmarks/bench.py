@@ -144,9 +144,12 @@ def _build_in_child(db: Path, raw: Path, fmt: str, target: Path,
     if finished.returncode != 0:
         raise RuntimeError(
             f"the build failed:\n{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}")
-    # the last line of figures (DuckDB's progress bar may write after it, at exit)
-    figures = json.loads([line for line in finished.stdout.splitlines()
-                          if line.startswith('{"seconds"')][-1])
+    # the last figures printed: DuckDB's progress bar may write before them on the same
+    # line (it ends its lines with a carriage return only) or after them, at exit
+    printed = re.findall(r'\{"seconds": [^{}]*\}', finished.stdout)
+    if not printed:
+        raise RuntimeError(f"the build printed no figures:\n{finished.stdout[-3000:]}")
+    figures = json.loads(printed[-1])
     if incremental and figures["mode"] != "incremental":
         raise RuntimeError(f"the incremental build was a {figures['mode']}")
     return figures["seconds"], figures["peak_kib"] / 1024 ** 2
