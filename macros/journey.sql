@@ -60,6 +60,7 @@
 -#}
 {% macro journey_spine_deltas(deltas, measures) -%}
     select
+        spine.account_day_key,
         spine.account_id,
         spine.state_date,
         spine.day_number,

@@ -211,26 +211,29 @@
 {#-
   The sliding windows of a windowed rule model: for each window size in `sizes` (values of
   `size_column`, in units of `unit_microseconds`), the rows of `relation` with that size,
-  each with the number (and, with lists, the distinct teams and the ids by sent_at, then
-  id) of the rows of its partition (rule_id, `partition_key`) whose sent_at_us lies in
-  [m - size, m] -- one RANGE frame per size (a frame offset must be a constant), unioned.
-  Never a self-join. A model that needs the lists only for some rows counts without them
-  (lists=false) and builds them for those rows with policy_window_evidence.
+  each with the number of the rows of its partition (rule_id, `partition_key`) whose
+  sent_at_us lies in [m - size, m] -- one RANGE frame per size (a frame offset must be a
+  constant), unioned. Never a self-join. With team_range, also the first and last team of
+  the frame in sort order (min, max: they differ exactly when the frame holds two teams or
+  more), a count of teams without collecting them. The lists of ids and teams cost far more
+  than the count: a model builds them for its violating rows alone (policy_window_evidence).
+  The partition key comes before the rule id: sorting on the rule id first (the same long
+  text in every row of a rule) compares it again and again.
 -#}
-{% macro policy_sliding_windows(relation, size_column, sizes, unit_microseconds, partition_key, lists=true) -%}
+{% macro policy_sliding_windows(relation, size_column, sizes, unit_microseconds, partition_key, team_range=false) -%}
     {% for size in sizes %}
         select
             {{ relation }}.*,
-            {%- if lists %}
-                {{ window_distinct_list('team', 'sliding_window') }} as teams_in_window,
-                {{ window_list('message_id', 'sent_at_key', 'sliding_window') }} as message_ids_in_window,
+            {%- if team_range %}
+                min({{ relation }}.team) over sliding_window as first_team_in_window,
+                max({{ relation }}.team) over sliding_window as last_team_in_window,
             {%- endif %}
             count(*) over sliding_window as messages_in_window
         from {{ relation }}
         where {{ relation }}.{{ size_column }} = {{ size }}
         window
             sliding_window as (
-                partition by {{ relation }}.rule_id, {{ relation }}.{{ partition_key }}
+                partition by {{ relation }}.{{ partition_key }}, {{ relation }}.rule_id
                 order by {{ relation }}.sent_at_us
                 range between {{ size * unit_microseconds }} preceding and current row
             )

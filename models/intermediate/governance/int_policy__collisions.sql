@@ -6,9 +6,13 @@
   Only a counted message can violate. max_messages does not apply (null).
   Scope account is not supported (the rule is about one person hearing from several
   teams): int_policy__rules fails the build on such a rule, naming it.
-  One RANGE window per distinct window_hours (exact integer microseconds), partitioned by
-  (rule, contact), never a pairwise self-join: O(n log n) per rule for the sort, O(n) for
-  the frames, O(k log k) per message for the lists of ids and teams (k in its window).
+  Counted first, listed after, as int_policy__rolling_caps: one RANGE window per distinct
+  window_hours (exact integer microseconds), partitioned by (contact, rule), never a
+  pairwise self-join, gives each message the first and last team of its window (min, max).
+  Only a window whose first and last teams differ holds two teams or more, so only those
+  rows (2% of the counted messages at small scale) get their teams and ids
+  (policy_window_evidence), and the teams counted there decide. A rule with min_teams 1 or
+  less lists every row.
   Incremental by (rule, contact) (macros/incremental.sql), as int_policy__rolling_caps.
 -#}
 -- depends_on: {{ ref('int_policy__rules') }}
@@ -40,17 +44,34 @@ windowed as (
     {{ policy_sliding_windows(
         'counted', 'window_hours',
         policy_window_sizes('window_hours', 'cross_team_collision', default=[48]),
-        3600 * 1000000, 'contact_id'
+        3600 * 1000000, 'contact_id', team_range=true
     ) }}
+),
+
+candidates as (
+    select *
+    from windowed
+    where min_teams <= 1 or first_team_in_window <> last_team_in_window
+),
+
+evidence as (
+    {{ policy_window_evidence('candidates', 'counted', 'window_hours', 3600 * 1000000, 'contact_id') }}
 ),
 
 team_counts as (
     select
-        *,
+        candidates.*,
+        evidence.teams_in_window,
+        evidence.message_ids_in_window,
         cast(
-            length(teams_in_window) - length(replace(teams_in_window, ',', '')) + 1 as integer
+            length(evidence.teams_in_window)
+            - length(replace(evidence.teams_in_window, ',', '')) + 1 as integer
         ) as team_count
-    from windowed
+    from candidates
+    inner join evidence
+        on
+            candidates.rule_id = evidence.rule_id
+            and candidates.message_id = evidence.message_id
 ),
 
 final as (

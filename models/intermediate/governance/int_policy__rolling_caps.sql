@@ -56,7 +56,7 @@ windowed as (
     {{ policy_sliding_windows(
         'counted', 'window_days',
         policy_window_sizes('window_days', 'rolling_cap', "window_kind = 'rolling'"),
-        86400 * 1000000, 'scope_key', lists=false
+        86400 * 1000000, 'scope_key'
     ) }}
 ),
 

@@ -6,6 +6,10 @@
   rebuilding the same exports gives the same history. History is capped at var
   journey_max_history_days before the end. The spine is dense (no missing day), so
   row-based windows over it are day windows.
+  account_day_key: an integer for the row (the account's number in account_id order, times
+  the longest history, plus day_number), so the daily models meet on one integer rather
+  than on (account_id, state_date). It numbers the rows of one build: never compare it
+  across builds.
 -#}
 {%- set max_days = var('journey_max_history_days', 3650) %}
 
@@ -79,6 +83,7 @@ accounts as (
 bounded as (
     select
         account_id,
+        row_number() over (order by account_id) as account_number,
         data_end_date,
         case
             when first_activity_date is null or first_activity_date > data_end_date
@@ -97,6 +102,7 @@ day_numbers as (
 
 final as (
     select
+        cast(bounded.account_number * {{ max_days + 1 }} + day_numbers.n as bigint) as account_day_key,
         bounded.account_id,
         cast({{ add_interval('day', 'day_numbers.n', 'bounded.first_activity_date') }} as date)
             as state_date,

@@ -15,6 +15,7 @@ daily_state as (
 
 final as (
     select
+        account_day_key,
         account_id,
         state_date,
         {{ journey_stage_case('stage') }} as journey_stage,

@@ -33,6 +33,7 @@ daily_engagement as (
 
 final as (
     select
+        spine.account_day_key,
         spine.account_id,
         spine.state_date,
         spine.day_number,
@@ -54,11 +55,11 @@ final as (
         daily_billing.mrr_30_days_earlier
     from spine
     left join daily_billing
-        on spine.account_id = daily_billing.account_id and spine.state_date = daily_billing.state_date
+        on spine.account_day_key = daily_billing.account_day_key
     left join daily_support
-        on spine.account_id = daily_support.account_id and spine.state_date = daily_support.state_date
+        on spine.account_day_key = daily_support.account_day_key
     left join daily_engagement
-        on spine.account_id = daily_engagement.account_id and spine.state_date = daily_engagement.state_date
+        on spine.account_day_key = daily_engagement.account_day_key
 )
 
 select * from final

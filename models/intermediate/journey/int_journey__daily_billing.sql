@@ -247,6 +247,7 @@ spine_deltas as (
 
 running as (
     select
+        account_day_key,
         account_id,
         state_date,
         day_number,
@@ -271,8 +272,7 @@ carried as (
 
 upcoming_renewals as (
     select
-        spine.account_id,
-        spine.state_date,
+        spine.account_day_key,
         min({{ dbt.datediff('spine.state_date', 'renewals.renewal_date', 'day') }}) as days_to_renewal
     from spine
     inner join renewals
@@ -281,11 +281,12 @@ upcoming_renewals as (
             and spine.state_date < renewals.renewal_date
             and cast({{ add_interval('day', 90, 'spine.state_date') }} as date) >= renewals.renewal_date
             and (renewals.end_date is null or spine.state_date < renewals.end_date)
-    group by spine.account_id, spine.state_date
+    group by spine.account_day_key
 ),
 
 with_mrr as (
     select
+        carried.account_day_key,
         carried.account_id,
         carried.state_date,
         carried.day_number,
@@ -320,13 +321,15 @@ with_mrr as (
     left join current_items_mrr
         on carried.account_id = current_items_mrr.account_id
     left join upcoming_renewals
-        on carried.account_id = upcoming_renewals.account_id and carried.state_date = upcoming_renewals.state_date
+        on carried.account_day_key = upcoming_renewals.account_day_key
 ),
 
--- the spine is dense, so the day 30 days earlier is day_number - 30 (an equi-join, not a
--- third sort of every account-day)
+-- the spine is dense, so the day 30 days earlier is 30 rows before: account_day_key - 30
+-- from day 30 of the account's history on (an equi-join on one integer, not a third sort
+-- of every account-day)
 final as (
     select
+        with_mrr.account_day_key,
         with_mrr.account_id,
         with_mrr.state_date,
         with_mrr.is_customer,
@@ -340,7 +343,7 @@ final as (
         earlier.mrr as mrr_30_days_earlier
     from with_mrr
     left join with_mrr as earlier
-        on with_mrr.account_id = earlier.account_id and earlier.day_number = with_mrr.day_number - 30
+        on earlier.account_day_key = with_mrr.account_day_key - 30 and with_mrr.day_number >= 30
 )
 
 select * from final

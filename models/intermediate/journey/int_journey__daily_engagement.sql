@@ -39,6 +39,7 @@ spine_deltas as (
 
 windowed as (
     select
+        account_day_key,
         account_id,
         state_date,
         sum(engagement_events) over (
@@ -52,6 +53,7 @@ windowed as (
 
 final as (
     select
+        account_day_key,
         account_id,
         state_date,
         cast(engagement_events_30d as integer) as engagement_events_30d,

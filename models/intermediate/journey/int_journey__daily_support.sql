@@ -56,6 +56,7 @@ spine_deltas as (
 
 final as (
     select
+        account_day_key,
         account_id,
         state_date,
         cast(sum(urgent_tickets) over account_history as integer) as open_urgent_ticket_count,

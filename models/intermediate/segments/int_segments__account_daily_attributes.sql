@@ -56,9 +56,7 @@ final as (
         accounts.company_size_band
     from daily_state
     inner join daily_stage
-        on
-            daily_state.account_id = daily_stage.account_id
-            and daily_state.state_date = daily_stage.state_date
+        on daily_state.account_day_key = daily_stage.account_day_key
     inner join accounts
         on daily_state.account_id = accounts.account_id
 )
