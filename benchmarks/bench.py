@@ -14,10 +14,13 @@ demo scale is also built on Spark (clearinghouse.engines: both engines, every ma
 compared). Incremental vs full: a daily run replayed (bench_incremental): the exports
 without their last --new-days days, built in full, then the whole exports built with
 `--incremental` over that warehouse, timed against the full build and compared with it
-table by table. Not a test: it measures, it asserts nothing.
+table by table. Below the build (fixed_and_write_floors; --no-floors skips them): the same
+build on each file's first records (dbt's parse and its cost per node, with almost no data)
+and the time to write every table the build wrote, copied once with plain DuckDB. Not a
+test: it measures, it asserts nothing.
 
     python benchmarks/bench.py --scales demo small [--keep DIR] [--reuse] [--raw DIR]
-        [--memory-limit 3GB] [--format parquet] [--spark] [--new-days 2]
+        [--memory-limit 3GB] [--format parquet] [--spark] [--new-days 2] [--no-floors]
 
 --raw builds from exports already on disk (one scale; nothing generated). --reuse (with
 --keep) times only the queries on the warehouse already there, recompiling the model from
@@ -30,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import io
+import itertools
 import json
 import math
 import os
@@ -51,6 +56,9 @@ from clearinghouse.synth import generate
 
 COMPILED = Path("compiled/clearinghouse/models/intermediate/governance")
 COMPILED = COMPILED / "int_policy__rolling_caps.sql"
+
+# the fixed-cost build reads this many records of each export
+FIXED_ROWS = 40
 
 RULES = """
 select rule_id, scope, window_days, max_messages, counted_categories, exempt_categories, channels
@@ -129,6 +137,63 @@ own, child = (resource.getrusage(who).ru_maxrss
 peak_kib = own + child if result.checks == "beside" else max(own, child)
 print(json.dumps({"seconds": seconds, "peak_kib": peak_kib, "mode": result.mode}))
 """
+
+
+def _first_rows(raw: Path, into: Path, fmt: str, rows: int) -> None:
+    """A copy of the exports with only each file's first `rows` records."""
+    for system, tables in RAW_TABLES.items():
+        for table in tables:
+            source = raw / system / f"{table}.{fmt}"
+            if not source.exists():
+                continue
+            (into / system).mkdir(parents=True, exist_ok=True)
+            if fmt == "parquet":
+                with duckdb.connect() as connection:
+                    connection.execute(
+                        f"copy (select * from read_parquet('{source}') limit {rows}) "
+                        f"to '{into / system / source.name}' (format parquet)")
+                continue
+            with open(source, newline="", encoding="utf-8", errors="replace") as reading, \
+                    open(into / system / source.name, "w", newline="", encoding="utf-8") as writing:
+                csv.field_size_limit(1 << 30)
+                records = csv.reader(reading)
+                csv.writer(writing).writerows(itertools.islice(records, rows + 1))
+
+
+def fixed_and_write_floors(raw: Path, root: Path, fmt: str, db: Path,
+                           memory_limit: str | None) -> dict[str, float]:
+    """Two floors under the build that reading the exports does not show:
+    - fixed: the same build (a child process, fresh folder, so dbt parses in full) of the
+      exports cut to their first FIXED_ROWS records each: dbt's parse and its work per node
+      (142 models, 17 seeds, about 530 data tests) on almost no data, plus the inspection,
+      the quality checks and the gate;
+    - write: every table of the built warehouse copied once into a fresh file with plain
+      DuckDB (no computation: the cost of writing what the build writes, compressed)."""
+    tiny = root / "first-rows"
+    shutil.rmtree(tiny, ignore_errors=True)
+    _first_rows(raw, tiny / "raw", fmt, FIXED_ROWS)
+    fixed, _ = _build_in_child(tiny / "warehouse.duckdb", tiny / "raw", fmt, tiny / "target",
+                               memory_limit)
+    shutil.rmtree(tiny, ignore_errors=True)
+    copy = root / "write-floor.duckdb"
+    copy.unlink(missing_ok=True)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("set enable_progress_bar = false")
+        if memory_limit:
+            connection.execute(f"set memory_limit = '{memory_limit}'")
+        connection.execute(f"attach '{db}' as built (read_only)")
+        tables = connection.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'built' order by schema_name, table_name").fetchall()
+        started = time.perf_counter()
+        for schema, table in tables:
+            connection.execute(f'create schema if not exists "{schema}"')
+            connection.execute(f'create table "{schema}"."{table}" as '
+                               f'select * from built."{schema}"."{table}"')
+        connection.execute("checkpoint")
+        write = time.perf_counter() - started
+    copy.unlink(missing_ok=True)
+    return {"fixed_s": fixed, "write_s": write, "tables": len(tables)}
 
 
 def _build_in_child(db: Path, raw: Path, fmt: str, target: Path,
@@ -259,6 +324,9 @@ def main() -> None:
     parser.add_argument("--new-days", type=int, default=2,
                         help="incremental vs full: the exports without their last N days are "
                         "built in full, then the whole exports incrementally (0: not measured)")
+    parser.add_argument("--no-floors", dest="floors", action="store_false",
+                        help="skip the fixed-cost build (each file's first records) and the "
+                        "write floor (every built table copied once)")
     parser.add_argument("--spark", action="store_true",
                         help="at demo scale, also build on Spark and compare (needs the spark "
                         "extra and Java 17)")
@@ -275,6 +343,9 @@ def main() -> None:
         try:
             f = bench_scale(scale, root, args.format, args.seed, args.reuse and bool(args.keep),
                             args.raw, args.memory_limit)
+            floors = (fixed_and_write_floors(args.raw or root / "raw", root, args.format,
+                                             root / "warehouse.duckdb", args.memory_limit)
+                      if args.floors and not math.isnan(f["build_s"]) else None)
             spark = (bench_spark(args.raw or root / "raw", root)
                      if args.spark and scale == "demo" else None)
             incremental = (bench_incremental(args.raw or root / "raw", root, args.format,
@@ -296,6 +367,13 @@ def main() -> None:
         if f["bare_rows"] != f["violations"]:
             print(f"  bare rows {f['bare_rows']:,} != violations {f['violations']:,}: the bare "
                   "count does not count the same rules", flush=True)
+        if floors:
+            read, data = f["raw_read_floor_s"], f["build_s"] - floors["fixed_s"]
+            print(f"  below the build: the same build on each file's first {FIXED_ROWS} records "
+                  f"{floors['fixed_s']:.1f}s ({floors['fixed_s'] / read:.0f}x the read floor), "
+                  f"so the data adds {data:.1f}s ({data / read:.0f}x); writing the build's "
+                  f"{floors['tables']} tables once, without computing them: "
+                  f"{floors['write_s']:.1f}s ({floors['write_s'] / read:.0f}x)", flush=True)
         if spark:
             print(spark, flush=True)
         if incremental:

@@ -232,11 +232,12 @@ def test_unit_tests_run_only_when_asked(demo_warehouse, small_warehouse):
     assert unit_tests_run(small_warehouse) == {}
 
 
-def test_new_rows_in_the_same_exports_reuse_dbt_s_parse(demo_warehouse, tmp_path):
+def test_new_rows_in_the_same_exports_reuse_dbt_s_parse(demo_warehouse, tmp_path, monkeypatch):
     """The next day's exports (more rows, same files and layout) keep dbt's parse of the
     project: only the model holding the row counts is parsed again (dbt's partial parsing;
     a full parse of the project costs seconds at every build), and that model's compiled SQL
     has the new counts, so rpt_load_reconciliation still balances."""
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")  # the log says which parse it did
     raw = tmp_path / "raw"
     shutil.copytree(demo_warehouse.raw, raw)
     db, target = tmp_path / "w.duckdb", tmp_path / "target"
