@@ -198,9 +198,7 @@
     {% if teams_in_window == 'team' -%}
         cast(case when team is null then 0 else 1 end as integer) as team_count_in_window,
     {%- else -%}
-        cast(
-            length({{ teams_in_window }}) - length(replace({{ teams_in_window }}, ',', '')) + 1 as integer
-        ) as team_count_in_window,
+        {{ list_item_count(teams_in_window) }} as team_count_in_window,
     {%- endif %}
     {{ teams_in_window }} as teams_in_window,
     {{ message_ids_in_window }} as message_ids_in_window,

@@ -135,6 +135,15 @@
 {%- endmacro %}
 
 
+{#- How many items a non-empty list joined by `separator` holds (e.g. 'a,b' -> 2), as an
+    integer. Portable. -#}
+{% macro list_item_count(joined_list, separator=',') -%}
+    cast(
+        length({{ joined_list }}) - length(replace({{ joined_list }}, '{{ separator }}', '')) + 1 as integer
+    )
+{%- endmacro %}
+
+
 {#- Microseconds since the epoch, as an exact integer for RANGE frames over time. -#}
 {% macro epoch_microseconds(timestamp_expression) -%}
     {{ return(adapter.dispatch('epoch_microseconds', 'clearinghouse')(timestamp_expression)) }}

@@ -63,10 +63,7 @@ team_counts as (
         candidates.*,
         evidence.teams_in_window,
         evidence.message_ids_in_window,
-        cast(
-            length(evidence.teams_in_window)
-            - length(replace(evidence.teams_in_window, ',', '')) + 1 as integer
-        ) as team_count
+        {{ list_item_count('evidence.teams_in_window') }} as team_count
     from candidates
     inner join evidence
         on

@@ -114,7 +114,7 @@ projected as (
 final as (
     select
         stage_path,
-        cast(length(stage_path) - length(replace(stage_path, '>', '')) + 1 as integer) as spell_count,
+        {{ list_item_count('stage_path', '>') }} as spell_count,
         current_stage,
         cast(accounts as integer) as accounts,
         cast(active_accounts as integer) as active_accounts,
