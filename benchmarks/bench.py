@@ -107,17 +107,22 @@ def _timed(function, repeat: int = 1) -> float:
     return best
 
 
+def _raw_files(raw: Path, fmt: str):
+    """The path of every raw table's file under raw (existing or not)."""
+    for system, tables in RAW_TABLES.items():
+        for table in tables:
+            yield raw / system / f"{table}.{fmt}"
+
+
 def _read_raw_once(raw: Path, fmt: str) -> None:
     with duckdb.connect() as connection:
         connection.execute("set enable_progress_bar = false")
-        for system, tables in RAW_TABLES.items():
-            for table in tables:
-                path = str(raw / system / f"{table}.{fmt}")
-                # a CSV is parsed whole even for count(*); Parquet's count(*) reads only the
-                # footers, so there every column's values are counted (and so read)
-                reader, counted = ((f"read_csv('{path}', all_varchar = true, header = true)", "*")
-                                   if fmt == "csv" else (f"read_parquet('{path}')", "columns(*)"))
-                connection.execute(f"select count({counted}) from {reader}").fetchall()
+        for path in _raw_files(raw, fmt):
+            # a CSV is parsed whole even for count(*); Parquet's count(*) reads only the
+            # footers, so there every column's values are counted (and so read)
+            reader, counted = ((f"read_csv('{path}', all_varchar = true, header = true)", "*")
+                               if fmt == "csv" else (f"read_parquet('{path}')", "columns(*)"))
+            connection.execute(f"select count({counted}) from {reader}").fetchall()
 
 
 CHILD_BUILD = """
@@ -141,23 +146,20 @@ print(json.dumps({"seconds": seconds, "peak_kib": peak_kib, "mode": result.mode}
 
 def _first_rows(raw: Path, into: Path, fmt: str, rows: int) -> None:
     """A copy of the exports with only each file's first `rows` records."""
-    for system, tables in RAW_TABLES.items():
-        for table in tables:
-            source = raw / system / f"{table}.{fmt}"
-            if not source.exists():
-                continue
-            (into / system).mkdir(parents=True, exist_ok=True)
-            if fmt == "parquet":
-                with duckdb.connect() as connection:
-                    connection.execute(
-                        f"copy (select * from read_parquet('{source}') limit {rows}) "
-                        f"to '{into / system / source.name}' (format parquet)")
-                continue
-            with open(source, newline="", encoding="utf-8", errors="replace") as reading, \
-                    open(into / system / source.name, "w", newline="", encoding="utf-8") as writing:
-                csv.field_size_limit(1 << 30)
-                records = csv.reader(reading)
-                csv.writer(writing).writerows(itertools.islice(records, rows + 1))
+    csv.field_size_limit(1 << 30)
+    for source in _raw_files(raw, fmt):
+        if not source.exists():
+            continue
+        copy = into / source.parent.name / source.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "parquet":
+            with duckdb.connect() as connection:
+                connection.execute(f"copy (select * from read_parquet('{source}') limit {rows}) "
+                                   f"to '{copy}' (format parquet)")
+            continue
+        with open(source, newline="", encoding="utf-8", errors="replace") as reading, \
+                open(copy, "w", newline="", encoding="utf-8") as writing:
+            csv.writer(writing).writerows(itertools.islice(csv.reader(reading), rows + 1))
 
 
 def fixed_and_write_floors(raw: Path, root: Path, fmt: str, db: Path,
